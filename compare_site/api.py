@@ -1,0 +1,16 @@
+"""The one API router: every endpoint under /api/."""
+
+from rest_framework.routers import DefaultRouter
+
+from criteria.api import CriterionViewSet
+from frameworks.api import ClaimViewSet, FrameworkViewSet, MatrixViewSet, SourceViewSet
+from recommender.api import QuestionViewSet, RecommendationViewSet
+
+router = DefaultRouter()
+router.register("frameworks", FrameworkViewSet, basename="framework")
+router.register("criteria", CriterionViewSet, basename="criterion")
+router.register("sources", SourceViewSet, basename="source")
+router.register("claims", ClaimViewSet, basename="claim")
+router.register("matrix", MatrixViewSet, basename="matrix")
+router.register("questions", QuestionViewSet, basename="question")
+router.register("recommendations", RecommendationViewSet, basename="recommendation")
