@@ -1,0 +1,174 @@
+from django.db import transaction
+from drf_spectacular.openapi import AutoSchema
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import exceptions, mixins, permissions, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from .evidence import load_matrix
+from .filters import ClaimFilter, FrameworkFilter, SourceFilter
+from .models import Claim, EditConflict, Framework, Source, WorkflowError
+from .serializers import ClaimSerializer, FrameworkSerializer, SourceSerializer
+
+
+class FrameworkViewSet(viewsets.ReadOnlyModelViewSet):
+    queryset = Framework.objects.order_by("-is_featured", "name")
+    serializer_class = FrameworkSerializer
+    lookup_field = "slug"
+    filterset_class = FrameworkFilter
+    search_fields = ["name", "summary"]
+    ordering_fields = ["name"]
+
+
+class ReadCreateUpdateViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    viewsets.GenericViewSet,
+):
+    """Evidence is never deleted through the API: claims are retired, sources stay cited."""
+
+
+class SourceViewSet(ReadCreateUpdateViewSet):
+    queryset = Source.objects.order_by("title")
+    serializer_class = SourceSerializer
+    filterset_class = SourceFilter
+    search_fields = ["title", "author", "publisher"]
+    ordering_fields = ["title", "published_on", "accessed_on"]
+
+
+class Conflict(exceptions.APIException):
+    """The claim changed since the client read it, or is not in a state that allows the step."""
+
+    status_code = status.HTTP_409_CONFLICT
+    default_code = "conflict"
+
+
+def requires(permission: str) -> type[permissions.BasePermission]:
+    class HasPermission(permissions.BasePermission):
+        message = f"This needs the {permission.split('.')[1].replace('_', ' ')} permission (a reviewer's)."
+
+        def has_permission(self, request, view):
+            return request.user.has_perm(permission)
+
+    return HasPermission
+
+
+class ClaimViewSet(ReadCreateUpdateViewSet):
+    """Published claims for everyone; editors also see drafts and claims in review, and write drafts."""
+
+    serializer_class = ClaimSerializer
+    filterset_class = ClaimFilter
+    search_fields = ["statement", "quote"]
+    ordering_fields = ["id", "rating", "as_of", "updated_at"]
+    ordering = ["id"]
+
+    def get_queryset(self):
+        claims = Claim.objects.select_related("framework", "criterion", "source").with_cell_spread()
+        if self.request.user.has_perm("frameworks.view_claim"):
+            return claims
+        return claims.published()
+
+    def perform_create(self, serializer):
+        serializer.validated_data.pop("version", None)
+        user = self.request.user
+        serializer.save(status=Claim.Status.DRAFT, author=user, last_edited_by=user)
+
+    def perform_update(self, serializer):
+        loaded = serializer.validated_data.pop("version")
+        with transaction.atomic():
+            try:
+                serializer.instance.begin_edit(loaded)
+            except EditConflict as conflict:
+                raise Conflict(conflict.message) from None
+            serializer.save(last_edited_by=self.request.user)
+
+    def _move(self, request, step: str) -> Response:
+        with transaction.atomic():
+            claim = self.get_object()
+            claim = Claim.objects.select_for_update(of=("self",)).get(pk=claim.pk)
+            try:
+                getattr(claim, step)(request.user)
+            except WorkflowError as refusal:
+                if refusal.code == "four_eyes":
+                    raise exceptions.PermissionDenied(refusal.message) from None
+                raise Conflict(refusal.message) from None
+            claim.version += 1
+            claim.save()
+        return Response(self.get_serializer(self.get_queryset().get(pk=claim.pk)).data)
+
+    @extend_schema(request=None, responses=ClaimSerializer)
+    @action(detail=True, methods=["post"], permission_classes=[requires("frameworks.change_claim")])
+    def submit(self, request, pk=None):
+        """Send a draft for review."""
+        return self._move(request, "submit_for_review")
+
+    @extend_schema(request=None, responses=ClaimSerializer)
+    @action(detail=True, methods=["post"], permission_classes=[requires("frameworks.publish_claim")])
+    def publish(self, request, pk=None):
+        """Publish a claim in review; not by its author or its last editor (four-eyes rule)."""
+        return self._move(request, "publish")
+
+    @extend_schema(request=None, responses=ClaimSerializer)
+    @action(detail=True, methods=["post"], permission_classes=[requires("frameworks.retire_claim")])
+    def retire(self, request, pk=None):
+        return self._move(request, "retire")
+
+
+class CellSerializer(serializers.Serializer):
+    framework = serializers.CharField()
+    criterion = serializers.CharField()
+    mean_rating = serializers.FloatField(allow_null=True)
+    score = serializers.FloatField(help_text="The mean rating mapped onto 0..1; 0.5 when empty.")
+    sources = serializers.IntegerField(help_text="Distinct sources among the cell's claims.")
+    claim_ids = serializers.ListField(child=serializers.IntegerField())
+    contested = serializers.BooleanField()
+    stale = serializers.BooleanField()
+    empty = serializers.BooleanField()
+
+
+class MatrixSerializer(serializers.Serializer):
+    frameworks = serializers.ListField(child=serializers.CharField())
+    criteria = serializers.ListField(child=serializers.CharField())
+    cells = CellSerializer(many=True)
+
+
+class SingleDocumentSchema(AutoSchema):
+    """The matrix is routed as a list (so the API root lists it) but answers one document."""
+
+    def _is_list_view(self, serializer=None):
+        return False
+
+
+class MatrixViewSet(viewsets.ViewSet):
+    """The evidence matrix: one cell per framework and criterion."""
+
+    permission_classes = [permissions.AllowAny]
+    schema = SingleDocumentSchema()
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter(
+                "frameworks",
+                OpenApiTypes.STR,
+                description="Framework slugs, comma-separated (default: featured).",
+            )
+        ],
+        responses=MatrixSerializer,
+    )
+    def list(self, request):
+        matrix = load_matrix()
+        asked = [slug for slug in request.query_params.get("frameworks", "").split(",") if slug.strip()]
+        unknown = [slug for slug in asked if slug not in matrix.frameworks]
+        if unknown:
+            raise exceptions.ValidationError({"frameworks": f"Unknown framework(s): {', '.join(unknown)}."})
+        frameworks = asked or list(matrix.featured)
+        cells = [matrix.cell(f, c) for f in frameworks for c in matrix.criteria]
+        data = {
+            "frameworks": frameworks,
+            "criteria": list(matrix.criteria),
+            "cells": [{**vars(cell), "contested": cell.contested} for cell in cells],
+        }
+        return Response(MatrixSerializer(data).data)

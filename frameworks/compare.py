@@ -1,0 +1,82 @@
+"""The comparison table: criteria as rows, the chosen frameworks as columns, claims in each cell."""
+
+import csv
+import io
+from dataclasses import dataclass
+
+from .evidence import Cell, Matrix
+from .models import Claim
+
+
+class ChoiceError(ValueError):
+    """The frameworks asked for cannot be compared; the message says why."""
+
+
+def chosen_frameworks(params, matrix: Matrix) -> list[str]:
+    """?frameworks=flask,django or the form's repeated ?frameworks=flask&frameworks=django."""
+    asked = [
+        slug.strip() for value in params.getlist("frameworks") for slug in value.split(",") if slug.strip()
+    ]
+    if not asked:
+        return list(matrix.featured)
+    unknown = [slug for slug in asked if slug not in matrix.frameworks]
+    if unknown:
+        raise ChoiceError(f"Unknown framework: {', '.join(unknown)}. Pick from the list.")
+    asked = list(dict.fromkeys(asked))
+    if len(asked) < 2:
+        raise ChoiceError("Pick at least two frameworks to compare.")
+    return asked
+
+
+@dataclass
+class CellView:
+    cell: Cell
+    claims: list[Claim]
+
+
+@dataclass
+class Row:
+    slug: str
+    name: str
+    cells: list[CellView]
+    difference: float  # highest minus lowest score in the row, 0..1
+
+    @property
+    def differs(self) -> bool:
+        return self.difference >= 0.25
+
+
+def table(matrix: Matrix, frameworks: list[str], claims: dict[int, Claim], by_difference=False) -> list[Row]:
+    rows = []
+    for slug, info in matrix.criteria.items():
+        cells = [matrix.cell(f, slug) for f in frameworks]
+        scores = [cell.score for cell in cells if not cell.empty]
+        views = [CellView(cell, [claims[i] for i in cell.claim_ids if i in claims]) for cell in cells]
+        rows.append(Row(slug, info.name, views, max(scores) - min(scores) if scores else 0.0))
+    rows.sort(key=lambda row: row.name)
+    if by_difference:
+        rows.sort(key=lambda row: -row.difference)
+    return rows
+
+
+def claims_for(frameworks: list[str]) -> dict[int, Claim]:
+    """Every published claim on the chosen frameworks, with its source: one query."""
+    claims = Claim.objects.published().filter(framework__slug__in=frameworks).select_related("source")
+    return {claim.id: claim for claim in claims}
+
+
+def as_csv(rows: list[Row], frameworks: list[str], names: dict[str, str]) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out)
+    header = ["criterion"]
+    for slug in frameworks:
+        header += [f"{names[slug]} rating", f"{names[slug]} sources", f"{names[slug]} flags"]
+    writer.writerow(header)
+    for row in rows:
+        line = [row.name]
+        for cell in (view.cell for view in row.cells):
+            flags = [flag for flag in ("contested", "stale", "empty") if getattr(cell, flag)]
+            rating = "" if cell.mean_rating is None else f"{cell.mean_rating:.2f}"
+            line += [rating, cell.sources, " ".join(flags)]
+        writer.writerow(line)
+    return out.getvalue()

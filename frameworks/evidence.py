@@ -1,0 +1,132 @@
+"""The evidence matrix: one cell per framework and criterion, summarising its published claims.
+
+A cell's score is the mean rating of its claims mapped to 0..1, from its fresh claims when it has
+any and from its stale ones otherwise; an empty cell scores neutral (0.5) and says so. The
+summary itself (`summarise_cell`) is plain Python; `load_matrix` reads the database.
+"""
+
+import datetime
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from django.db import connection
+
+from criteria.models import Criterion
+
+from .models import Claim, Framework, Source, stale_cutoff
+
+NEUTRAL = 0.5
+# Ratings this far apart in one cell mean its sources disagree.
+CONTESTED_SPREAD = 2
+
+
+@dataclass(frozen=True)
+class ClaimFact:
+    id: int
+    framework: str
+    criterion: str
+    source_id: int
+    rating: int
+    as_of: datetime.date | None
+    superseded: bool
+
+    def is_stale(self, cutoff: datetime.date) -> bool:
+        return self.as_of is None or self.as_of < cutoff or self.superseded
+
+
+@dataclass(frozen=True)
+class Cell:
+    framework: str
+    criterion: str
+    score: float  # 0..1; NEUTRAL when empty
+    mean_rating: float | None
+    claim_ids: tuple[int, ...]  # every published claim in the cell, the ones scored first
+    scored_ids: tuple[int, ...]  # the claims the score rests on
+    sources: int  # distinct sources among all the cell's claims
+    spread: int  # highest minus lowest rating, superseded claims left out
+    stale: bool  # the score rests on stale claims only
+    empty: bool
+
+    @property
+    def contested(self) -> bool:
+        return self.spread >= CONTESTED_SPREAD
+
+
+def summarise_cell(
+    framework: str, criterion: str, claims: Sequence[ClaimFact], cutoff: datetime.date
+) -> Cell:
+    fresh = [c for c in claims if not c.is_stale(cutoff)]
+    scored = fresh or list(claims)
+    if not scored:
+        return Cell(framework, criterion, NEUTRAL, None, (), (), 0, 0, False, True)
+    mean = sum(c.rating for c in scored) / len(scored)
+    current = [c.rating for c in claims if not c.superseded] or [c.rating for c in claims]
+    scored_ids = tuple(c.id for c in scored)
+    return Cell(
+        framework=framework,
+        criterion=criterion,
+        score=(mean - 1) / 4,
+        mean_rating=mean,
+        claim_ids=scored_ids + tuple(c.id for c in claims if c.id not in scored_ids),
+        scored_ids=scored_ids,
+        sources=len({c.source_id for c in claims}),
+        spread=max(current) - min(current),
+        stale=not fresh,
+        empty=False,
+    )
+
+
+@dataclass(frozen=True)
+class CriterionInfo:
+    slug: str
+    name: str
+    default_weight: int
+
+
+@dataclass(frozen=True)
+class Matrix:
+    frameworks: dict[str, str]  # slug -> name, featured first
+    featured: tuple[str, ...]
+    criteria: dict[str, CriterionInfo]
+    cells: dict[tuple[str, str], Cell]
+
+    def cell(self, framework: str, criterion: str) -> Cell:
+        return self.cells[framework, criterion]
+
+    def scores(self, frameworks: Iterable[str]) -> dict[str, dict[str, float]]:
+        return {f: {c: self.cells[f, c].score for c in self.criteria} for f in frameworks}
+
+
+def load_matrix(today: datetime.date | None = None) -> Matrix:
+    """The whole matrix from three queries: frameworks, criteria, published claims."""
+    frameworks = list(Framework.objects.values_list("slug", "name", "is_featured"))
+    criteria = {
+        slug: CriterionInfo(slug, name, weight)
+        for slug, name, weight in Criterion.objects.values_list("slug", "name", "default_weight")
+    }
+    facts = defaultdict(list)
+    rows = Claim.objects.published().values_list(
+        "id", "framework__slug", "criterion__slug", "source_id", "rating", "as_of", "superseded_by_id"
+    )
+    for id_, framework, criterion, source_id, rating, as_of, successor in rows.order_by("id"):
+        facts[framework, criterion].append(
+            ClaimFact(id_, framework, criterion, source_id, rating, as_of, successor is not None)
+        )
+    cutoff = stale_cutoff(today)
+    return Matrix(
+        frameworks={slug: name for slug, name, _ in frameworks},
+        featured=tuple(slug for slug, _, featured in frameworks if featured),
+        criteria=criteria,
+        cells={(f, c): summarise_cell(f, c, facts[f, c], cutoff) for f, _, _ in frameworks for c in criteria},
+    )
+
+
+def dataset_version() -> str:
+    """Changes whenever any evidence is added, edited or removed: one query over the history tables."""
+    tables = [model.history.model._meta.db_table for model in (Claim, Source, Framework, Criterion)]
+    quote = connection.ops.quote_name
+    selects = ", ".join(f"(SELECT MAX(history_id) FROM {quote(table)})" for table in tables)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {selects}")
+        return ".".join(str(value or 0) for value in cursor.fetchone())

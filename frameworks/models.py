@@ -1,0 +1,409 @@
+import datetime
+
+from django import forms
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator, URLValidator
+from django.db import models
+from django.db.models.functions import Trim
+from django.db.models.lookups import Exact
+from django.utils import timezone
+from simple_history.models import HistoricalRecords
+
+from criteria.models import Criterion
+
+MIN_RATING = 1
+MAX_RATING = 5
+
+HTTP_URL_MESSAGE = "Enter a web address that starts with http:// or https://."
+http_url_validator = URLValidator(schemes=["http", "https"], message=HTTP_URL_MESSAGE)
+
+
+class HttpURLFormField(forms.URLField):
+    default_validators = [http_url_validator]
+    # A form field's own messages replace its validators' messages of the same code.
+    default_error_messages = {"invalid": HTTP_URL_MESSAGE}
+
+
+class HttpURLField(models.URLField):
+    """A URL field that accepts web addresses only (the stock one also takes ftp://)."""
+
+    default_validators = [http_url_validator]
+
+    def formfield(self, **kwargs):
+        # An address typed without a scheme is taken as https:// (Django 6's default).
+        return super().formfield(**{"form_class": HttpURLFormField, "assume_scheme": "https", **kwargs})
+
+
+# The same rule as http_url_validator, in the database, where blank means "no address".
+_HTTP_URL_OR_BLANK = (
+    models.Q(url="") | models.Q(url__startswith="http://") | models.Q(url__startswith="https://")
+)
+
+
+class FrameworkQuerySet(models.QuerySet):
+    def featured(self):
+        return self.filter(is_featured=True)
+
+
+class Framework(models.Model):
+    class Kind(models.TextChoices):
+        MICRO = "micro", "Micro-framework"
+        FULL_STACK = "full-stack", "Full-stack"
+        ASYNC_FIRST = "async-first", "Async-first"
+
+    slug = models.SlugField(unique=True, help_text="Stable identifier used in URLs and the API.")
+    name = models.CharField(max_length=100, unique=True)
+    summary = models.TextField()
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    homepage = HttpURLField(blank=True)
+    repository = HttpURLField(blank=True)
+    licence = models.CharField(max_length=100, blank=True)
+    current_version = models.CharField(max_length=50, blank=True)
+    is_featured = models.BooleanField(
+        default=False, help_text="Featured frameworks are the ones the default verdict compares."
+    )
+
+    history = HistoricalRecords()
+    objects = FrameworkQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-is_featured", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Source(models.Model):
+    """A document that claims cite. Its publication date may be unknown: then it stays unknown."""
+
+    class Kind(models.TextChoices):
+        OFFICIAL_DOCS = "official-docs", "Official documentation"
+        ARTICLE = "article", "Article"
+        SURVEY = "survey", "Survey"
+        BENCHMARK = "benchmark", "Benchmark"
+        EDITORIAL = "editorial", "Editorial"
+
+    class DatePrecision(models.TextChoices):
+        DAY = "day", "Day"
+        MONTH = "month", "Month"
+        YEAR = "year", "Year"
+
+    slug = models.SlugField(
+        unique=True, help_text="Stable identifier; the seed data refers to sources by it."
+    )
+    title = models.CharField(max_length=300)
+    author = models.CharField(max_length=200, blank=True)
+    publisher = models.CharField(max_length=200, blank=True)
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    url = HttpURLField("URL", max_length=500, blank=True)
+    version = models.CharField(
+        max_length=50, blank=True, help_text="For documentation: the version of the software it documents."
+    )
+    published_on = models.DateField(
+        null=True, blank=True, help_text="Leave empty when the document does not show its date. Never guess."
+    )
+    published_precision = models.CharField(
+        max_length=5,
+        choices=DatePrecision.choices,
+        default=DatePrecision.DAY,
+        help_text="How much of the publication date is known.",
+    )
+    published_note = models.CharField(
+        max_length=300, blank=True, help_text="How the date is known, or what is known when it is not."
+    )
+    accessed_on = models.DateField(help_text="When the copy that claims quote was taken.")
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["title"]
+        constraints = [
+            models.CheckConstraint(
+                condition=_HTTP_URL_OR_BLANK,
+                name="source_url_is_http_or_blank",
+                violation_error_message="The URL must start with http:// or https://, or be left empty.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def published_display(self) -> str:
+        if self.published_on is None:
+            return f"undated ({self.published_note})" if self.published_note else "undated"
+        if self.published_precision == self.DatePrecision.YEAR:
+            return str(self.published_on.year)
+        month_year = self.published_on.strftime("%B %Y")
+        if self.published_precision == self.DatePrecision.MONTH:
+            return month_year
+        return f"{self.published_on.day} {month_year}"
+
+
+def stale_cutoff(today: datetime.date | None = None) -> datetime.date:
+    today = today or timezone.localdate()
+    return today - datetime.timedelta(days=settings.STALE_AFTER_DAYS)
+
+
+def _older_than_limit(today: datetime.date | None) -> models.Q:
+    return models.Q(as_of__lt=stale_cutoff(today))
+
+
+_UNDATED = models.Q(as_of__isnull=True)
+_SUPERSEDED = models.Q(superseded_by__isnull=False)
+
+
+class ClaimQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(status=Claim.Status.PUBLISHED)
+
+    def old(self, today: datetime.date | None = None):
+        return self.filter(_older_than_limit(today))
+
+    def undated(self):
+        return self.filter(_UNDATED)
+
+    def superseded(self):
+        return self.filter(_SUPERSEDED)
+
+    def stale(self, today: datetime.date | None = None):
+        """Claims an editor should look at again: old, undated, or superseded."""
+        return self.filter(_older_than_limit(today) | _UNDATED | _SUPERSEDED)
+
+    def fresh(self, today: datetime.date | None = None):
+        return self.exclude(_older_than_limit(today) | _UNDATED | _SUPERSEDED)
+
+    def with_cell_spread(self):
+        """Annotate `cell_spread`: highest minus lowest rating among the current published claims
+        on the same framework and criterion (None for an empty cell), so that disagreement can be
+        shown and filtered on without a query per claim."""
+        cell = (
+            Claim.objects.published()
+            .filter(framework=models.OuterRef("framework"), criterion=models.OuterRef("criterion"))
+            .filter(superseded_by__isnull=True)
+            .order_by()
+            .values("framework", "criterion")
+            .annotate(spread=models.Max("rating") - models.Min("rating"))
+            .values("spread")
+        )
+        return self.annotate(cell_spread=models.Subquery(cell))
+
+
+class WorkflowError(ValidationError):
+    """A claim was asked to move to a status it cannot reach from where it is, or not by this user."""
+
+
+class EditConflict(ValidationError):
+    """Someone else saved the claim after the editor opened it."""
+
+
+class Claim(models.Model):
+    """One source's assertion about one framework on one criterion, rated on the criterion's rubric."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        IN_REVIEW = "in-review", "In review"
+        PUBLISHED = "published", "Published"
+        RETIRED = "retired", "Retired"
+
+    framework = models.ForeignKey(Framework, on_delete=models.PROTECT, related_name="claims")
+    criterion = models.ForeignKey(Criterion, on_delete=models.PROTECT, related_name="claims")
+    source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="claims")
+    statement = models.TextField(help_text="What the source asserts, in the editor's words.")
+    quote = models.TextField(
+        blank=True, help_text="A short passage copied verbatim from the source. Required to publish."
+    )
+    rating = models.PositiveSmallIntegerField(
+        validators=[MinValueValidator(MIN_RATING), MaxValueValidator(MAX_RATING)],
+        help_text=f"{MIN_RATING} to {MAX_RATING}, on the criterion's rubric.",
+    )
+    value = models.DecimalField(
+        max_digits=14,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text="A number the source states, if any.",
+    )
+    unit = models.CharField(max_length=50, blank=True, help_text="The unit of the value, e.g. lines of code.")
+    applies_to = models.CharField(
+        "applies to versions", max_length=100, blank=True, help_text="Framework versions, e.g. >=2.0 or 5.2."
+    )
+    as_of = models.DateField(
+        null=True, blank=True, help_text="The date the claim describes. Leave empty when unknown."
+    )
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    # Whoever last changed the claim is, like the author, barred from publishing it (checked by
+    # publish(), not the database: a reviewer may still edit a claim after publishing it).
+    last_edited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    superseded_by = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="supersedes",
+        help_text="A newer claim that overtakes this one. The old claim stays, marked stale.",
+    )
+    seed_key = models.SlugField(
+        max_length=100,
+        unique=True,
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="Set on claims that the seed command loaded, so that it never loads them twice.",
+    )
+    # Bumped on every edit, so that a form opened before someone else's save cannot overwrite it.
+    version = models.PositiveIntegerField(default=1)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    history = HistoricalRecords(excluded_fields=["version"])
+    objects = ClaimQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["id"]
+        permissions = [
+            ("publish_claim", "Can publish claims"),
+            ("retire_claim", "Can retire claims"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(rating__gte=MIN_RATING, rating__lte=MAX_RATING),
+                name="claim_rating_1_to_5",
+                violation_error_message=f"The rating must be between {MIN_RATING} and {MAX_RATING}.",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(status="published") | ~models.Q(Exact(Trim("quote"), "")),
+                name="published_claim_has_quote",
+                violation_error_message="A published claim must quote its source: add the quote first.",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(author__isnull=True)
+                | models.Q(reviewer__isnull=True)
+                | ~models.Q(author=models.F("reviewer")),
+                name="claim_reviewer_is_not_author",
+                violation_error_message="A claim cannot be reviewed by its own author.",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(superseded_by=models.F("id")),
+                name="claim_not_superseded_by_itself",
+                violation_error_message="A claim cannot supersede itself.",
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "framework", "criterion"])]
+
+    def __str__(self) -> str:
+        return f"{self.framework} / {self.criterion}: {self.statement[:60]}"
+
+    def clean(self):
+        if self.superseded_by_id is not None:
+            self._check_successor()
+
+    def _check_successor(self) -> None:
+        successor = self.superseded_by
+        if self.pk is not None and successor.pk == self.pk:
+            raise ValidationError({"superseded_by": "A claim cannot supersede itself."})
+        if (successor.framework_id, successor.criterion_id) != (self.framework_id, self.criterion_id):
+            raise ValidationError(
+                {"superseded_by": "The newer claim must be about the same framework and criterion."}
+            )
+        seen = {self.pk}
+        while successor is not None:
+            if successor.pk in seen:
+                raise ValidationError(
+                    {"superseded_by": "This would make claims supersede each other in a loop."}
+                )
+            seen.add(successor.pk)
+            successor = successor.superseded_by
+
+    def is_stale(self, today: datetime.date | None = None) -> bool:
+        return self.as_of is None or self.as_of < stale_cutoff(today) or self.superseded_by_id is not None
+
+    @property
+    def is_editable(self) -> bool:
+        """Published and retired claims are the record: change them by drafting a claim that supersedes."""
+        return self.status in (self.Status.DRAFT, self.Status.IN_REVIEW)
+
+    # The workflow. Each step checks where the claim is and who acts; the caller saves.
+
+    def submit_for_review(self, user) -> None:
+        if self.status != self.Status.DRAFT:
+            raise WorkflowError(
+                f"Only drafts can be submitted for review; this claim is {self.get_status_display()}."
+            )
+        self.status = self.Status.IN_REVIEW
+
+    def publish(self, user) -> None:
+        if self.status != self.Status.IN_REVIEW:
+            raise WorkflowError(
+                f"Only claims in review can be published; this claim is {self.get_status_display()}."
+            )
+        if self.author_id is not None and self.author_id == user.pk:
+            raise WorkflowError(
+                "You wrote this claim, so someone else must review and publish it (four-eyes rule).",
+                code="four_eyes",
+            )
+        if self.last_edited_by_id is not None and self.last_edited_by_id == user.pk:
+            raise WorkflowError(
+                "You changed this claim last, so someone else must review and publish it (four-eyes rule).",
+                code="four_eyes",
+            )
+        if not self.quote.strip():
+            raise WorkflowError("A published claim must quote its source: add the quote first.")
+        self.status = self.Status.PUBLISHED
+        self.reviewer = user
+
+    def retire(self, user) -> None:
+        # The reviewer field keeps who published the claim; history records who retired it.
+        if self.status == self.Status.RETIRED:
+            raise WorkflowError("This claim is already retired.")
+        self.status = self.Status.RETIRED
+
+    def begin_edit(self, loaded_version: int) -> None:
+        """Lock the stored row, refuse the edit if someone saved it after `loaded_version`, else bump it.
+
+        Call inside a transaction, before saving; the lock holds until the transaction ends.
+        """
+        current = Claim.objects.select_for_update().only("version").get(pk=self.pk)
+        if current.version != loaded_version:
+            raise EditConflict(
+                "Someone else saved this claim after you opened it. Nothing of yours was lost: your "
+                "changes are still in the form, but they were not saved. Compare them with the "
+                "current version (open the claim in a new tab), then save again to keep yours.",
+                code="edit_conflict",
+            )
+        self.version = loaded_version + 1
+
+
+class ProblemReportQuerySet(models.QuerySet):
+    def open(self):
+        return self.filter(handled_at__isnull=True)
+
+
+class ProblemReport(models.Model):
+    """A visitor's note that a claim looks wrong: kept until an editor handles it."""
+
+    claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="problem_reports")
+    message = models.TextField(max_length=2000)
+    contact = models.EmailField(blank=True, help_text="Optional: where the visitor may be answered.")
+    created_at = models.DateTimeField(auto_now_add=True)
+    handled_at = models.DateTimeField(null=True, blank=True)
+    handled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    objects = ProblemReportQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"Report on claim {self.claim_id}: {self.message[:50]}"

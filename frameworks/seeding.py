@@ -1,0 +1,162 @@
+"""Load the shipped evidence (frameworks/seed/*.json) into the database.
+
+Records are matched by their natural key (slug, or a claim's seed key): a record that exists is
+left exactly as it is, so a second run changes nothing and editors' changes are never overwritten.
+Every record is validated like an admin form would before it is saved; the first invalid one
+aborts the whole load, which the caller runs in one transaction.
+"""
+
+import json
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from django.core.exceptions import ValidationError
+from django.db import models
+
+from criteria.models import Criterion
+
+from .models import Claim, Framework, Source
+
+SEED_DIR = Path(__file__).resolve().parent / "seed"
+SEED_REASON = "Loaded by the seed command"
+
+
+class SeedError(Exception):
+    """A seed record is broken; the message names it and says what is wrong."""
+
+
+def fold_whitespace(text: str) -> str:
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def quote_appears_in(quote: str, document: str) -> bool:
+    """Verbatim up to whitespace: line breaks and indentation differ between copies of a text."""
+    quote = fold_whitespace(quote)
+    return bool(quote) and quote in fold_whitespace(document)
+
+
+@dataclass
+class SeedReport:
+    created: dict[str, int] = field(default_factory=dict)
+    kept: dict[str, int] = field(default_factory=dict)
+    quotes_checked: int = 0
+
+    def count(self, label: str, created: bool) -> None:
+        bucket = self.created if created else self.kept
+        bucket[label] = bucket.get(label, 0) + 1
+
+
+def read_json(path: Path):
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as error:
+        raise SeedError(f"{path.name}: cannot be read as JSON: {error}") from None
+
+
+def load_evidence(seed_dir: Path = SEED_DIR, sources_dir: Path | None = None) -> SeedReport:
+    """Create what is missing. With `sources_dir`, first check every quote against its source file."""
+    report = SeedReport()
+    source_records = read_json(seed_dir / "sources.json")
+    claim_files = sorted((seed_dir / "claims").glob("*.json"))
+    if sources_dir is not None:
+        report.quotes_checked = check_quotes(source_records, claim_files, sources_dir)
+
+    for record in read_json(seed_dir / "criteria.json"):
+        create_if_missing(Criterion, "slug", record, report)
+    for record in read_json(seed_dir / "frameworks.json"):
+        create_if_missing(Framework, "slug", record, report)
+    for record in source_records:
+        create_if_missing(Source, "slug", without(record, "file"), report)
+    _load_claims(claim_files, report)
+    return report
+
+
+def check_quotes(source_records: list[dict], claim_files: list[Path], sources_dir: Path) -> int:
+    """Raise SeedError naming the first claim whose quote is not in its source file."""
+    files = {record.get("slug"): record.get("file") for record in source_records}
+    checked = 0
+    for path in claim_files:
+        if not files.get(path.stem):
+            raise SeedError(f"claims/{path.name}: sources.json has no source {path.stem!r} with a file.")
+        try:
+            document = (sources_dir / files[path.stem]).read_text(encoding="utf-8")
+        except OSError as error:
+            raise SeedError(f"sources.json: source {path.stem!r}: cannot read its file: {error}") from None
+        for record in read_json(path):
+            if not quote_appears_in(record.get("quote", ""), document):
+                raise SeedError(
+                    f"claims/{path.name}: claim {record.get('key')!r}: its quote is not in "
+                    f"{files[path.stem]} (verbatim, whitespace folded)."
+                )
+            checked += 1
+    return checked
+
+
+def _load_claims(claim_files: list[Path], report: SeedReport) -> None:
+    frameworks = {f.slug: f for f in Framework.objects.all()}
+    criteria = {c.slug: c for c in Criterion.objects.all()}
+    sources = {s.slug: s for s in Source.objects.all()}
+    successors: dict[Claim, str] = {}
+    for path in claim_files:
+        if path.stem not in sources:
+            raise SeedError(f"claims/{path.name}: no source with the slug {path.stem!r}.")
+        for record in read_json(path):
+            label = f"claims/{path.name}: claim {record.get('key')!r}"
+            if not record.get("key"):
+                raise SeedError(f'{label}: every claim needs a "key".')
+            if Claim.objects.filter(seed_key=record["key"]).exists():
+                report.count("claims", created=False)
+                continue
+            try:
+                claim = Claim(
+                    seed_key=record["key"],
+                    framework=frameworks[record["framework"]],
+                    criterion=criteria[record["criterion"]],
+                    source=sources[path.stem],
+                    status=Claim.Status.PUBLISHED,
+                    **without(record, "key", "framework", "criterion", "superseded_by"),
+                )
+            except KeyError as missing:
+                raise SeedError(f"{label}: missing or unknown framework or criterion {missing}.") from None
+            except TypeError as error:
+                raise SeedError(f"{label}: {error}") from None
+            save_valid(claim, label)
+            report.count("claims", created=True)
+            if record.get("superseded_by"):
+                successors[claim] = record["superseded_by"]
+
+    # Links are set once both ends exist; only on claims this run created, like every other field.
+    for claim, successor_key in successors.items():
+        try:
+            claim.superseded_by = Claim.objects.get(seed_key=successor_key)
+        except Claim.DoesNotExist:
+            raise SeedError(f"claim {claim.seed_key!r}: superseded by unknown {successor_key!r}.") from None
+        save_valid(claim, f"claim {claim.seed_key!r}")
+
+
+def create_if_missing(model: type[models.Model], key: str, record: dict, report: SeedReport) -> None:
+    label = f"{model._meta.verbose_name} {record.get(key)!r}"
+    if model.objects.filter(**{key: record.get(key)}).exists():
+        report.count(model._meta.verbose_name_plural, created=False)
+        return
+    try:
+        instance = model(**record)
+    except TypeError as error:
+        raise SeedError(f"{label}: {error}") from None
+    save_valid(instance, label)
+    report.count(model._meta.verbose_name_plural, created=True)
+
+
+def save_valid(instance: models.Model, label: str) -> None:
+    try:
+        instance.full_clean()
+    except ValidationError as error:
+        problems = "; ".join(f"{name}: {' '.join(messages)}" for name, messages in error.message_dict.items())
+        raise SeedError(f"{label}: {problems}") from None
+    instance._change_reason = SEED_REASON
+    instance.save()
+
+
+def without(record: dict, *keys: str) -> dict:
+    return {name: value for name, value in record.items() if name not in keys}

@@ -1,0 +1,132 @@
+from django.core.validators import slug_re
+from rest_framework import serializers
+
+from criteria.models import Criterion
+
+from .evidence import CONTESTED_SPREAD
+from .models import Claim, Framework, Source, http_url_validator
+
+
+class FrameworkSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Framework
+        fields = [
+            "slug",
+            "name",
+            "summary",
+            "kind",
+            "homepage",
+            "repository",
+            "licence",
+            "current_version",
+            "is_featured",
+        ]
+
+
+class SourceSerializer(serializers.ModelSerializer):
+    published = serializers.CharField(source="published_display", read_only=True)
+    # DRF replaces a model's URL validators with its own, which accepts ftp://; ours is stricter.
+    url = serializers.URLField(
+        max_length=500, allow_blank=True, required=False, validators=[http_url_validator]
+    )
+
+    class Meta:
+        model = Source
+        fields = [
+            "id",
+            "slug",
+            "title",
+            "author",
+            "publisher",
+            "kind",
+            "url",
+            "version",
+            "published_on",
+            "published_precision",
+            "published_note",
+            "published",
+            "accessed_on",
+        ]
+
+
+class SourceCitationSerializer(serializers.ModelSerializer):
+    """A source as a claim cites it."""
+
+    published = serializers.CharField(source="published_display", read_only=True)
+
+    class Meta:
+        model = Source
+        fields = ["id", "title", "publisher", "kind", "url", "published"]
+
+
+class SlugLookupField(serializers.SlugRelatedField):
+    """Looks up by slug only values shaped like one: text holding NUL would make PostgreSQL fail."""
+
+    def to_internal_value(self, data):
+        if not isinstance(data, str) or not slug_re.match(data):
+            self.fail("does_not_exist", slug_name=self.slug_field, value=str(data)[:100])
+        return super().to_internal_value(data)
+
+
+class ClaimSerializer(serializers.ModelSerializer):
+    """Claims as clients read them, and as editors draft and change them.
+
+    Writes never set the status (the workflow actions do) and must send back the `version` they
+    read: a change based on an older version is refused with 409, as in the admin.
+    """
+
+    framework = SlugLookupField(slug_field="slug", queryset=Framework.objects.all())
+    criterion = SlugLookupField(slug_field="slug", queryset=Criterion.objects.all())
+    source = serializers.PrimaryKeyRelatedField(queryset=Source.objects.all())
+    source_detail = SourceCitationSerializer(source="source", read_only=True)
+    stale = serializers.SerializerMethodField()
+    contested = serializers.SerializerMethodField()
+    version = serializers.IntegerField(
+        required=False, min_value=1, help_text="Required when changing a claim: the version you read."
+    )
+
+    class Meta:
+        model = Claim
+        fields = [
+            "id",
+            "framework",
+            "criterion",
+            "source",
+            "source_detail",
+            "statement",
+            "quote",
+            "rating",
+            "value",
+            "unit",
+            "applies_to",
+            "as_of",
+            "status",
+            "stale",
+            "contested",
+            "superseded_by",
+            "version",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = ["status", "superseded_by", "created_at", "updated_at"]
+
+    def get_stale(self, claim) -> bool:
+        return claim.is_stale()
+
+    def get_contested(self, claim) -> bool:
+        """Whether the published claims in this claim's cell disagree (ClaimQuerySet.with_cell_spread)."""
+        spread = getattr(claim, "cell_spread", None)
+        return spread is not None and spread >= CONTESTED_SPREAD
+
+    def validate(self, attrs):
+        if self.instance is not None:
+            if not self.instance.is_editable:
+                raise serializers.ValidationError(
+                    f"This claim is {self.instance.get_status_display()} and can no longer be changed: "
+                    "draft a new claim that supersedes it instead."
+                )
+            if "version" not in attrs:
+                raise serializers.ValidationError(
+                    {"version": "Send the version of the claim you are changing."}
+                )
+        return attrs

@@ -1,0 +1,193 @@
+import json
+
+from django.core.cache import cache
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db.models import Count, Q
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.safestring import mark_safe
+from django.views.decorators.http import require_GET, require_POST
+
+from criteria.models import Criterion
+
+from . import compare as comparison
+from .changes import PUBLIC_FIELDS, describe, recent_changes
+from .evidence import load_matrix
+from .forms import ProblemReportForm
+from .models import Claim, Framework, Source
+
+# A visitor may file this many problem reports an hour from one address.
+REPORTS_PER_HOUR = 5
+
+
+@require_GET
+def compare(request: HttpRequest) -> HttpResponse:
+    matrix = load_matrix()
+    try:
+        chosen = comparison.chosen_frameworks(request.GET, matrix)
+        error = ""
+    except comparison.ChoiceError as problem:
+        chosen, error = list(matrix.featured), str(problem)
+    by_difference = request.GET.get("sort") == "difference"
+    rows = comparison.table(matrix, chosen, comparison.claims_for(chosen), by_difference)
+    if request.GET.get("format") == "csv" and not error:
+        response = HttpResponse(comparison.as_csv(rows, chosen, matrix.frameworks), content_type="text/csv")
+        response["Content-Disposition"] = f'attachment; filename="compare-{"-".join(chosen)}.csv"'
+        return response
+    context = {
+        "matrix": matrix,
+        "chosen": chosen,
+        "chosen_names": [matrix.frameworks[slug] for slug in chosen],
+        "rows": rows,
+        "error": error,
+        "by_difference": by_difference,
+        "csv_query": f"frameworks={','.join(chosen)}&format=csv",
+    }
+    return render(request, "frameworks/compare.html", context, status=400 if error else 200)
+
+
+@require_GET
+def framework_list(request: HttpRequest) -> HttpResponse:
+    frameworks = Framework.objects.annotate(
+        claim_count=Count("claims", filter=Q(claims__status=Claim.Status.PUBLISHED))
+    )
+    return render(request, "frameworks/framework_list.html", {"frameworks": frameworks})
+
+
+@require_GET
+def framework_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    framework = get_object_or_404(Framework, slug=slug)
+    claims = (
+        framework.claims.published().select_related("criterion", "source").order_by("criterion__name", "id")
+    )
+    return render(request, "frameworks/framework_detail.html", {"framework": framework, "claims": claims})
+
+
+@require_GET
+def criterion_list(request: HttpRequest) -> HttpResponse:
+    return render(request, "frameworks/criterion_list.html", {"criteria": Criterion.objects.order_by("name")})
+
+
+@require_GET
+def criterion_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    criterion = get_object_or_404(Criterion, slug=slug)
+    matrix = load_matrix()
+    claims = (
+        criterion.claims.published().select_related("framework", "source").order_by("framework__name", "id")
+    )
+    by_framework = {}
+    for claim in claims:
+        by_framework.setdefault(claim.framework.slug, []).append(claim)
+    cells = [
+        {"slug": f, "name": name, "cell": matrix.cell(f, slug), "claims": by_framework.get(f, [])}
+        for f, name in matrix.frameworks.items()
+    ]
+    return render(request, "frameworks/criterion_detail.html", {"criterion": criterion, "cells": cells})
+
+
+@require_GET
+def source_list(request: HttpRequest) -> HttpResponse:
+    sources = Source.objects.annotate(
+        claim_count=Count("claims", filter=Q(claims__status=Claim.Status.PUBLISHED))
+    ).order_by("title")
+    return render(request, "frameworks/source_list.html", {"sources": sources})
+
+
+@require_GET
+def source_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    source = get_object_or_404(Source, pk=pk)
+    claims = (
+        source.claims.published().select_related("framework", "criterion").order_by("framework__name", "id")
+    )
+    return render(request, "frameworks/source_detail.html", {"source": source, "claims": claims})
+
+
+@require_GET
+def claim_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    claim = _published_claim(pk)
+    return _render_claim(request, claim, ProblemReportForm())
+
+
+@require_POST
+def report_problem(request: HttpRequest, pk: int) -> HttpResponse:
+    claim = _published_claim(pk)
+    form = ProblemReportForm(request.POST)
+    if not form.is_valid():
+        return _render_claim(request, claim, form, status=400)
+    if not _within_report_rate(request):
+        form.add_error(
+            None, f"You have sent {REPORTS_PER_HOUR} reports in the last hour: please try again later."
+        )
+        return _render_claim(request, claim, form, status=429)
+    report = form.save(commit=False)
+    report.claim = claim
+    report.save()
+    return redirect(f"{reverse('frameworks:claim', args=[claim.pk])}?reported=1#report")
+
+
+@require_GET
+def changes(request: HttpRequest) -> HttpResponse:
+    return render(request, "frameworks/changes.html", {"changes": recent_changes()})
+
+
+def _published_claim(pk: int) -> Claim:
+    return get_object_or_404(
+        Claim.objects.published().select_related("framework", "criterion", "source", "superseded_by"), pk=pk
+    )
+
+
+def _within_report_rate(request: HttpRequest) -> bool:
+    key = f"problem-reports:{request.META.get('REMOTE_ADDR', 'unknown')}"
+    cache.add(key, 0, timeout=3600)
+    try:
+        return cache.incr(key) <= REPORTS_PER_HOUR
+    except ValueError:  # the counter expired between add and incr
+        cache.set(key, 1, timeout=3600)
+        return True
+
+
+def _render_claim(request, claim: Claim, form, status: int = 200) -> HttpResponse:
+    records = list(claim.history.order_by("history_date", "history_id"))
+    history = [
+        {"when": record.history_date, "what": describe(record, previous)}
+        for previous, record in zip([None, *records], records, strict=False)
+    ]
+    context = {
+        "claim": claim,
+        "history": list(reversed(history)),
+        "supersedes": claim.supersedes.published(),
+        "form": form,
+        "reported": request.GET.get("reported") == "1",
+        "json_ld": _claim_review(request, claim),
+        "public_fields": sorted(PUBLIC_FIELDS),
+    }
+    return render(request, "frameworks/claim_detail.html", context, status=status)
+
+
+def _claim_review(request, claim: Claim) -> str:
+    """schema.org ClaimReview, escaped so that no text in it can close the script element."""
+    source = claim.source
+    document = {
+        "@context": "https://schema.org",
+        "@type": "ClaimReview",
+        "url": request.build_absolute_uri(),
+        "claimReviewed": claim.statement,
+        "datePublished": claim.updated_at.date(),
+        "author": {"@type": "Organization", "name": "Framework chooser"},
+        "itemReviewed": {
+            "@type": "Claim",
+            "author": {"@type": "Organization", "name": source.publisher or source.title},
+            "appearance": {"@type": "CreativeWork", "name": source.title, "url": source.url or None},
+            "firstAppearance": {"@type": "Quotation", "text": claim.quote},
+        },
+        "reviewRating": {
+            "@type": "Rating",
+            "ratingValue": claim.rating,
+            "worstRating": 1,
+            "bestRating": 5,
+            "alternateName": f"{claim.rating} of 5 on {claim.criterion.name}",
+        },
+    }
+    text = json.dumps(document, cls=DjangoJSONEncoder)
+    return mark_safe(text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026"))
