@@ -1,0 +1,41 @@
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, permissions, status, viewsets
+from rest_framework.response import Response
+
+from compare_site.api_support import AnonymousPostThrottle
+
+from .models import Question, Verdict
+from .serializers import QuestionSerializer, RecommendationRequestSerializer, RecommendationSerializer
+from .verdicts import VerdictRequest, compute
+
+
+class QuestionViewSet(viewsets.ReadOnlyModelViewSet):
+    """The questionnaire: each question's slug is an `answers` key, each choice's slug a value."""
+
+    queryset = Question.objects.prefetch_related("choices__weights__criterion")
+    serializer_class = QuestionSerializer
+    lookup_field = "slug"
+    search_fields = ["text"]
+    ordering_fields = ["position"]
+
+
+class RecommendationViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """Post answers, get a stored verdict; read it again, frozen, by its id."""
+
+    queryset = Verdict.objects.all()
+    serializer_class = RecommendationSerializer
+    permission_classes = [permissions.AllowAny]
+    throttle_classes = [AnonymousPostThrottle]
+    filter_backends = []
+    pagination_class = None
+
+    @extend_schema(request=RecommendationRequestSerializer, responses={201: RecommendationSerializer})
+    def create(self, request):
+        asked = RecommendationRequestSerializer(data=request.data)
+        asked.is_valid(raise_exception=True)
+        data = asked.validated_data
+        verdict = compute(
+            VerdictRequest(data["answers"], data["weights"], data.get("frameworks", [])),
+            getattr(asked, "questions", None),
+        )
+        return Response(self.get_serializer(verdict).data, status=status.HTTP_201_CREATED)

@@ -1,0 +1,122 @@
+"""Turn a verdict's frozen snapshot into what its page shows: names, sentences, chart geometry."""
+
+from dataclasses import dataclass
+
+CHART_WIDTH = 700
+CHART_LABEL_WIDTH = 260
+CHART_ROW = 26
+
+
+@dataclass(frozen=True)
+class Bar:
+    label: str
+    value: float
+    x: float
+    y: float
+    width: float
+    text_y: float
+    favours_leader: bool
+
+
+def verdict_page(snapshot: dict) -> dict:
+    names = snapshot["frameworks"]
+    criteria = snapshot["criteria"]
+    leader, runner_up = snapshot["leader"], snapshot["runner_up"]
+    scores = {r["framework"]: r["score"] for r in snapshot["ranking"]}
+    claims = snapshot["claims"]
+    return {
+        "leader": _framework(leader, names, scores),
+        "runner_up": _framework(runner_up, names, scores),
+        "winner": snapshot["winner"],
+        "too_close_to_call": snapshot["winner"] is None,
+        "margin": snapshot["margin"],
+        "confidence": snapshot["confidence"],
+        "bars": snapshot["bars"],
+        "excluded": [
+            {"name": names.get(r["framework"], r["framework"]), "reason": r["excluded_reason"]}
+            for r in snapshot["ranking"]
+            if r["excluded_reason"]
+        ],
+        "reasons": [_reason(r, criteria, leader, runner_up, claims) for r in snapshot["reasons"]],
+        "flips": [
+            {
+                "criterion": criteria[f["criterion"]]["name"],
+                "current_weight": f["current_weight"],
+                "flip_weight": f["flip_weight"],
+                "new_winner": names.get(f["new_winner"], f["new_winner"]),
+            }
+            for f in snapshot["flips"]
+        ],
+        "weights": [
+            {
+                "slug": slug,
+                "name": criteria[slug]["name"],
+                "weight": weight,
+                "default": criteria[slug]["default_weight"],
+                "because": snapshot["weight_reasons"].get(slug, []),
+                "must_have": slug in snapshot["must_haves"],
+            }
+            for slug, weight in sorted(
+                snapshot["weights"].items(), key=lambda item: criteria[item[0]]["name"]
+            )
+        ],
+        "also_worth_a_look": [
+            _framework(r["framework"], names, scores | {r["framework"]: r["score"]})
+            for r in snapshot["also_worth_a_look"]
+        ],
+        "chart": contributions_chart(snapshot["reasons"], criteria),
+    }
+
+
+def _framework(slug: str | None, names: dict, scores: dict) -> dict | None:
+    if slug is None:
+        return None
+    return {"slug": slug, "name": names.get(slug, slug), "score": scores.get(slug)}
+
+
+def _reason(reason: dict, criteria: dict, leader: str, runner_up: str | None, claims: dict) -> dict:
+    sides = []
+    for framework in (leader, runner_up):
+        if framework is None:
+            continue
+        cell = reason["cells"][framework]
+        sides.append({**cell, "framework": framework, "claims": [claims[str(i)] for i in cell["claim_ids"]]})
+    return {
+        "criterion": reason["criterion"],
+        "name": criteria[reason["criterion"]]["name"],
+        "weight": reason["weight"],
+        "contribution": reason["contribution"],
+        "sides": sides,
+        "contested": any(side["contested"] for side in sides),
+    }
+
+
+def contributions_chart(reasons: list[dict], criteria: dict) -> dict:
+    """Horizontal bars from a centre line: right for the leader, left for the runner-up."""
+    shown = [r for r in reasons if round(r["contribution"], 1) != 0]
+    half = (CHART_WIDTH - CHART_LABEL_WIDTH) / 2
+    centre = CHART_LABEL_WIDTH + half
+    largest = max((abs(r["contribution"]) for r in shown), default=1) or 1
+    bars = []
+    for row, reason in enumerate(shown):
+        value = reason["contribution"]
+        width = abs(value) / largest * (half - 40)
+        y = row * CHART_ROW + 4
+        bars.append(
+            Bar(
+                label=criteria[reason["criterion"]]["name"],
+                value=value,
+                x=centre if value > 0 else centre - width,
+                y=y,
+                width=max(width, 1),
+                text_y=y + CHART_ROW / 2 + 1,
+                favours_leader=value > 0,
+            )
+        )
+    return {
+        "bars": bars,
+        "width": CHART_WIDTH,
+        "height": max(len(bars), 1) * CHART_ROW + 8,
+        "centre": centre,
+        "label_x": CHART_LABEL_WIDTH - 8,
+    }

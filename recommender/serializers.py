@@ -1,0 +1,169 @@
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from criteria.models import MAX_WEIGHT, MIN_WEIGHT, Criterion
+from frameworks.models import Framework
+
+from .models import Choice, ChoiceWeight, Question
+from .verdicts import answer_errors, load_questions
+
+
+class ChoiceWeightSerializer(serializers.ModelSerializer):
+    criterion = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+
+    class Meta:
+        model = ChoiceWeight
+        fields = ["criterion", "delta", "must_have", "why"]
+
+
+class ChoiceSerializer(serializers.ModelSerializer):
+    weights = ChoiceWeightSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Choice
+        fields = ["slug", "label", "weights"]
+
+
+class QuestionSerializer(serializers.ModelSerializer):
+    choices = ChoiceSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Question
+        fields = ["slug", "text", "help_text", "allows_multiple", "choices"]
+
+
+@extend_schema_field({"oneOf": [{"type": "string"}, {"type": "array", "items": {"type": "string"}}]})
+class AnswerField(serializers.Field):
+    """A choice slug, or a list of them."""
+
+    default_error_messages = {"invalid": "Give a choice slug or a list of choice slugs."}
+
+    def to_internal_value(self, data):
+        values = data if isinstance(data, list) else [data]
+        if not values or not all(isinstance(v, str) and v for v in values):
+            self.fail("invalid")
+        return values
+
+    def to_representation(self, value):
+        return value
+
+
+class RecommendationRequestSerializer(serializers.Serializer):
+    answers = serializers.DictField(child=AnswerField(), required=False, default=dict)
+    frameworks = serializers.ListField(
+        child=serializers.SlugField(),
+        required=False,
+        help_text="Framework slugs to compare (default: featured).",
+    )
+    weights = serializers.DictField(
+        child=serializers.IntegerField(min_value=MIN_WEIGHT, max_value=MAX_WEIGHT),
+        required=False,
+        default=dict,
+        help_text=f"Criterion slug to a weight from {MIN_WEIGHT} to {MAX_WEIGHT}, overriding the answers.",
+    )
+
+    def validate_answers(self, answers):
+        self.questions = load_questions()
+        errors = answer_errors(answers, self.questions)
+        if errors:
+            raise serializers.ValidationError(errors)
+        return answers
+
+    def validate_frameworks(self, frameworks):
+        if not frameworks:
+            raise serializers.ValidationError("Name at least one framework, or leave the list out.")
+        known = set(Framework.objects.filter(slug__in=frameworks).values_list("slug", flat=True))
+        unknown = [slug for slug in frameworks if slug not in known]
+        if unknown:
+            raise serializers.ValidationError(f"Unknown framework(s): {', '.join(unknown)}.")
+        return list(dict.fromkeys(frameworks))
+
+    def validate_weights(self, weights):
+        known = set(Criterion.objects.filter(slug__in=weights).values_list("slug", flat=True))
+        unknown = [slug for slug in weights if slug not in known]
+        if unknown:
+            raise serializers.ValidationError(f"Unknown criterion or criteria: {', '.join(unknown)}.")
+        return weights
+
+
+class CitationSerializer(serializers.Serializer):
+    title = serializers.CharField()
+    publisher = serializers.CharField(allow_blank=True)
+    url = serializers.CharField(allow_blank=True)
+    published = serializers.CharField()
+
+
+class ReasonClaimSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    framework = serializers.CharField()
+    statement = serializers.CharField()
+    quote = serializers.CharField()
+    rating = serializers.IntegerField()
+    stale = serializers.BooleanField()
+    source = CitationSerializer()
+
+
+class ReasonSerializer(serializers.Serializer):
+    criterion = serializers.CharField()
+    weight = serializers.FloatField()
+    contribution = serializers.FloatField(help_text="Score points this criterion adds to the margin.")
+    claims = ReasonClaimSerializer(many=True)
+
+
+class RankedSerializer(serializers.Serializer):
+    framework = serializers.CharField()
+    score = serializers.FloatField()
+    excluded_reason = serializers.CharField(allow_blank=True)
+
+
+class FlipSerializer(serializers.Serializer):
+    criterion = serializers.CharField()
+    current_weight = serializers.FloatField()
+    flip_weight = serializers.IntegerField()
+    new_winner = serializers.CharField()
+
+
+class RecommendationSerializer(serializers.Serializer):
+    """A stored verdict, frozen: the same snapshot its HTML page shows."""
+
+    id = serializers.UUIDField()
+    url = serializers.URLField(help_text="The verdict's HTML page.")
+    dataset_version = serializers.CharField()
+    winner = serializers.CharField(allow_null=True, help_text="Null when too close to call.")
+    too_close_to_call = serializers.BooleanField()
+    confidence = serializers.FloatField()
+    margin = serializers.FloatField()
+    ranking = RankedSerializer(many=True)
+    reasons = ReasonSerializer(many=True)
+    flips = FlipSerializer(many=True)
+    weights = serializers.DictField(child=serializers.FloatField())
+
+    def to_representation(self, verdict):
+        snapshot = verdict.snapshot
+        claims = snapshot["claims"]
+        # PostgreSQL's jsonb does not keep key order, so the sides are ordered here, leader first.
+        sides = [f for f in (snapshot["leader"], snapshot["runner_up"]) if f]
+        document = {
+            "id": verdict.id,
+            "url": self.context["request"].build_absolute_uri(verdict.get_absolute_url()),
+            "dataset_version": verdict.dataset_version,
+            "winner": snapshot["winner"],
+            "too_close_to_call": snapshot["winner"] is None,
+            "confidence": snapshot["confidence"],
+            "margin": snapshot["margin"],
+            "ranking": snapshot["ranking"],
+            "reasons": [
+                {
+                    **reason,
+                    "claims": [
+                        {**claims[str(claim_id)], "framework": framework}
+                        for framework in sides
+                        for claim_id in reason["cells"][framework]["claim_ids"]
+                    ],
+                }
+                for reason in snapshot["reasons"]
+            ],
+            "flips": snapshot["flips"],
+            "weights": snapshot["weights"],
+        }
+        return super().to_representation(document)

@@ -1,0 +1,15 @@
+from django.urls import path
+
+from . import views
+
+app_name = "recommender"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("questionnaire/", views.questionnaire, name="questionnaire"),
+    path("questionnaire/preview/", views.preview, name="preview"),
+    path("verdict/<uuid:verdict_id>/", views.verdict_detail, name="verdict"),
+    path("verdict/<uuid:verdict_id>/reweigh/", views.reweigh, name="reweigh"),
+    path("verdict/<uuid:verdict_id>/rerun/", views.rerun, name="rerun"),
+    path("methodology/", views.methodology, name="methodology"),
+]
