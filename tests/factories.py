@@ -1,0 +1,76 @@
+import datetime
+
+import factory
+from django.contrib.auth.models import Group, User
+
+from criteria.models import Criterion
+from frameworks.models import Claim, Framework, Source
+
+
+class CriterionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Criterion
+        django_get_or_create = ["slug"]
+
+    slug = factory.Sequence(lambda n: f"criterion-{n}")
+    name = factory.Sequence(lambda n: f"Criterion {n}")
+    description = "What is compared."
+    category = Criterion.Category.SCOPE
+    default_weight = 5
+    rubric_low = "Poor."
+    rubric_high = "Excellent."
+
+
+class FrameworkFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Framework
+        django_get_or_create = ["slug"]
+
+    slug = factory.Sequence(lambda n: f"framework-{n}")
+    name = factory.Sequence(lambda n: f"Framework {n}")
+    summary = "A web framework."
+    kind = Framework.Kind.MICRO
+
+
+class SourceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Source
+
+    slug = factory.Sequence(lambda n: f"source-{n}")
+    title = factory.Sequence(lambda n: f"Source {n}")
+    publisher = "A publisher"
+    kind = Source.Kind.ARTICLE
+    url = factory.Sequence(lambda n: f"https://example.org/{n}")
+    accessed_on = datetime.date(2026, 11, 20)
+
+
+class ClaimFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Claim
+
+    framework = factory.SubFactory(FrameworkFactory)
+    criterion = factory.SubFactory(CriterionFactory)
+    source = factory.SubFactory(SourceFactory)
+    statement = factory.Sequence(lambda n: f"Statement {n}.")
+    quote = "A short verbatim passage."
+    rating = 3
+    as_of = factory.LazyFunction(lambda: datetime.date.today() - datetime.timedelta(days=30))
+    status = Claim.Status.PUBLISHED
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        django_get_or_create = ["username"]
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    email = factory.LazyAttribute(lambda user: f"{user.username}@example.org")
+    is_staff = True
+    password = factory.django.Password("correct horse battery staple")
+
+    @factory.post_generation
+    def role(user, create, extracted, **kwargs):
+        """UserFactory(role="Editor") puts the user in that group, created by the roles migration."""
+        if create and extracted:
+            user.groups.add(Group.objects.get(name=extracted))

@@ -1,0 +1,204 @@
+import io
+import json
+import shutil
+from collections import defaultdict
+from pathlib import Path
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from criteria.models import Criterion
+from frameworks.models import Claim, Framework, Source
+from frameworks.seeding import SEED_DIR, quote_appears_in
+from recommender.management.commands.seed import DEFAULT_SOURCES_DIR
+
+pytestmark = pytest.mark.django_db
+
+needs_sources = pytest.mark.skipif(
+    not DEFAULT_SOURCES_DIR.is_dir(), reason=f"the source documents are not at {DEFAULT_SOURCES_DIR}"
+)
+REQUIRED_CRITERIA = {
+    "ease-of-learning",
+    "built-in-features",
+    "flexibility",
+    "orm",
+    "admin-interface",
+    "security",
+    "async-support",
+    "rest-api-tooling",
+    "performance",
+    "community-docs",
+    "job-market",
+    "lightweight",
+    "project-structure",
+    "large-apps",
+}
+
+
+def seed(**options):
+    call_command("seed", stdout=io.StringIO(), **options)
+
+
+def everything():
+    """A comparable picture of every seeded row, with the number of history rows behind it."""
+    return {
+        model.__name__: sorted((str(row.pk), str(row), row.history.count()) for row in model.objects.all())
+        for model in (Criterion, Framework, Source, Claim)
+    }
+
+
+@needs_sources
+def test_every_seeded_quote_is_verbatim_in_its_source_document():
+    sources = {s["slug"]: s["file"] for s in json.loads((SEED_DIR / "sources.json").read_text())}
+    checked = 0
+    for path in sorted((SEED_DIR / "claims").glob("*.json")):
+        document = (DEFAULT_SOURCES_DIR / sources[path.stem]).read_text(encoding="utf-8")
+        for claim in json.loads(path.read_text()):
+            assert quote_appears_in(claim["quote"], document), f"{path.name}: {claim['key']}"
+            checked += 1
+    assert checked >= 80
+
+
+@needs_sources
+def test_sources_carry_the_catalogue_metadata_and_unknown_dates_stay_unknown():
+    seed()
+    catalogue = json.loads((DEFAULT_SOURCES_DIR / "catalogue.json").read_text())["sources"]
+    assert Source.objects.count() == len(catalogue) == 23
+    for entry in catalogue:
+        source = Source.objects.get(title=entry["title"])
+        assert (source.kind, source.author or None, source.publisher or None) == (
+            entry["kind"],
+            entry["author"],
+            entry["publisher"],
+        )
+        assert source.accessed_on.isoformat() == entry["accessed"]
+        if entry["published"] is None:
+            assert source.published_on is None and source.published_display == "undated"
+
+
+def test_seed_holds_the_dataset_the_site_needs():
+    seed()
+    featured = set(Framework.objects.filter(is_featured=True).values_list("slug", flat=True))
+    assert featured == {"flask", "django"}
+    assert {"fastapi", "tornado", "aiohttp", "sanic", "masonite"} <= set(
+        Framework.objects.values_list("slug", flat=True)
+    )
+    assert set(Criterion.objects.values_list("slug", flat=True)) >= REQUIRED_CRITERIA
+    assert not Criterion.objects.filter(rubric_low="") and not Criterion.objects.filter(rubric_high="")
+
+    published = Claim.objects.published()
+    assert published.count() >= 80
+    ratings = defaultdict(list)
+    for framework, criterion, rating in published.values_list("framework__slug", "criterion__slug", "rating"):
+        ratings[framework, criterion].append(rating)
+    for framework in ("flask", "django"):
+        for criterion in Criterion.objects.values_list("slug", flat=True):
+            assert ratings[framework, criterion], f"no claim for {framework} x {criterion}"
+    assert published.filter(framework__slug="fastapi").count() >= 5
+    # The sources disagree on whether beginners should start with Flask or Django: both sides are kept.
+    learning = ratings["flask", "ease-of-learning"]
+    assert max(learning) - min(learning) >= 2
+
+
+def test_the_2019_synchronous_flask_claim_is_superseded_not_deleted():
+    seed()
+    old = Claim.objects.get(seed_key="pros-cons-2019-flask-async")
+    assert old.status == Claim.Status.PUBLISHED and old.is_stale()
+    assert old.superseded_by.seed_key == "flask-async-await-views"
+    assert old.superseded_by.applies_to == ">=2.0"
+
+
+def test_seeding_twice_changes_nothing():
+    seed()
+    before = everything()
+    seed()
+    assert everything() == before
+
+
+def test_seeding_never_overwrites_what_editors_changed():
+    seed()
+    claim = Claim.objects.get(seed_key="flask-async-await-views")
+    claim.statement = "An editor rewrote this."
+    claim.save()
+    Framework.objects.filter(slug="flask").update(summary="An editor's summary.")
+    seed()
+    assert Claim.objects.get(pk=claim.pk).statement == "An editor rewrote this."
+    assert Framework.objects.get(slug="flask").summary == "An editor's summary."
+
+
+@pytest.fixture
+def broken_data(tmp_path) -> Path:
+    data = tmp_path / "seed"
+    shutil.copytree(SEED_DIR, data)
+    return data
+
+
+def break_claim(data: Path, claim_key: str, **changes) -> None:
+    for path in (data / "claims").glob("*.json"):
+        claims = json.loads(path.read_text())
+        for claim in claims:
+            if claim["key"] == claim_key:
+                claim.update(changes)
+                path.write_text(json.dumps(claims))
+                return
+    raise AssertionError(f"no claim {claim_key}")
+
+
+def test_a_broken_record_is_named_and_nothing_is_loaded(broken_data):
+    break_claim(broken_data, "flask-async-await-views", rating=7)
+    with pytest.raises(CommandError, match=r"'flask-async-await-views'.*rating.*less than or equal to 5"):
+        seed(data_dir=broken_data)
+    assert not Claim.objects.exists() and not Framework.objects.exists() and not Source.objects.exists()
+
+
+@needs_sources
+def test_a_quote_missing_from_its_source_is_refused_naming_the_claim(broken_data):
+    break_claim(broken_data, "flask-async-await-views", quote="Flask was written in Rust.")
+    with pytest.raises(
+        CommandError, match=r"'flask-async-await-views'.*quote is not in docs/flask/async-await.rst"
+    ):
+        seed(data_dir=broken_data)
+    assert not Claim.objects.exists()
+
+
+def test_without_the_source_documents_the_seed_still_loads(tmp_path, monkeypatch):
+    monkeypatch.setattr("recommender.management.commands.seed.DEFAULT_SOURCES_DIR", tmp_path / "absent")
+    seed()
+    assert Claim.objects.published().count() >= 80
+
+
+def test_a_sources_dir_that_does_not_exist_is_an_error_not_a_silent_skip(tmp_path):
+    with pytest.raises(CommandError, match="is not a folder"):
+        seed(sources_dir=tmp_path / "typo")
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ({"key": ""}, "every claim needs a"),
+        ({"framework": "rails"}, "unknown framework or criterion 'rails'"),
+        ({"colour": "blue"}, "unexpected keyword arguments: 'colour'"),
+        ({"superseded_by": "no-such-claim"}, "superseded by unknown 'no-such-claim'"),
+    ],
+)
+def test_a_structurally_broken_claim_is_named_and_nothing_is_loaded(broken_data, change, message):
+    break_claim(broken_data, "flask-async-await-views", **change)
+    with pytest.raises(CommandError, match=message):
+        seed(data_dir=broken_data)
+    assert not Claim.objects.exists()
+
+
+@needs_sources
+def test_a_blank_quote_is_refused_even_though_it_is_in_every_document(broken_data):
+    break_claim(broken_data, "flask-async-await-views", quote="   ")
+    with pytest.raises(CommandError, match="'flask-async-await-views': its quote is not in"):
+        seed(data_dir=broken_data)
+
+
+def test_a_failed_seed_leaves_an_existing_database_as_it_was(broken_data):
+    seed()
+    before = everything()
+    (broken_data / "claims" / "zz-new.json").write_text("[]")
+    with pytest.raises(CommandError, match="zz-new"):
+        seed(data_dir=broken_data)
+    assert everything() == before

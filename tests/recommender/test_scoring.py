@@ -1,0 +1,150 @@
+"""The method's rules, on plain data: unit tests and hypothesis properties."""
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from recommender import scoring
+
+# Scores are mean ratings mapped onto 0..1 in eighths, and weights whole numbers, as in the product;
+# both are exact in binary floating point, so equalities below are exact.
+score_values = st.integers(0, 8).map(lambda n: n / 8)
+weight_values = st.integers(scoring.MIN_WEIGHT, scoring.MAX_WEIGHT)
+criteria_names = st.lists(st.sampled_from("abcdefgh"), min_size=1, max_size=8, unique=True)
+
+
+@st.composite
+def comparisons(draw, min_frameworks=2, max_frameworks=5):
+    criteria = draw(criteria_names)
+    frameworks = draw(
+        st.lists(
+            st.sampled_from(["f1", "f2", "f3", "f4", "f5"]),
+            min_size=min_frameworks,
+            max_size=max_frameworks,
+            unique=True,
+        )
+    )
+    scores = {f: {c: draw(score_values) for c in criteria} for f in frameworks}
+    weights = {c: draw(weight_values) for c in criteria}
+    return scores, weights
+
+
+def order(scores, weights, must_haves=()):
+    return [r.framework for r in scoring.rank(scores, weights, must_haves)]
+
+
+@given(comparisons())
+def test_scores_stay_within_0_and_100(case):
+    scores, weights = case
+    for ranked in scoring.rank(scores, weights):
+        assert 0 <= ranked.score <= 100
+
+
+@given(comparisons(min_frameworks=3), st.data())
+def test_adding_or_removing_a_framework_never_changes_the_order_of_the_others(case, data):
+    scores, weights = case
+    removed = data.draw(st.sampled_from(sorted(scores)))
+    fewer = {f: cells for f, cells in scores.items() if f != removed}
+    assert order(fewer, weights) == [f for f in order(scores, weights) if f != removed]
+
+
+@given(comparisons(min_frameworks=2, max_frameworks=2), st.data())
+def test_raising_a_criterion_a_leads_on_never_shrinks_its_weighted_lead_nor_loses_it(case, data):
+    scores, weights = case
+    a, b = sorted(scores)
+    favouring_a = [c for c in weights if scores[a][c] > scores[b][c]]
+    if not favouring_a:
+        return
+    criterion = data.draw(st.sampled_from(favouring_a))
+    raised = {**weights, criterion: data.draw(st.integers(weights[criterion], scoring.MAX_WEIGHT))}
+
+    def weighted_lead(w):
+        return sum(w[c] * (scores[a][c] - scores[b][c]) for c in w)
+
+    assert weighted_lead(raised) >= weighted_lead(weights)
+    if scoring.score(scores[a], weights) > scoring.score(scores[b], weights):
+        assert scoring.score(scores[a], raised) > scoring.score(scores[b], raised)
+
+
+def test_the_margin_in_points_can_shrink_when_a_weaker_advantage_gains_weight():
+    # Why the property above is stated on the weighted lead: the score divides by the total weight,
+    # so weighting a small advantage more dilutes a large one. A stays ahead all the same.
+    scores = {"a": {"x": 1.0, "y": 0.5}, "b": {"x": 0.0, "y": 0.375}}
+    before = scoring.score(scores["a"], {"x": 10, "y": 1}) - scoring.score(scores["b"], {"x": 10, "y": 1})
+    after = scoring.score(scores["a"], {"x": 10, "y": 10}) - scoring.score(scores["b"], {"x": 10, "y": 10})
+    assert 0 < after < before
+
+
+@given(comparisons(min_frameworks=2, max_frameworks=2))
+def test_each_flip_weight_is_exact_and_the_nearest(case):
+    scores, weights = case
+    leader, runner_up = order(scores, weights)
+    flips = {f.criterion: f for f in scoring.flips(scores[leader], scores[runner_up], weights)}
+
+    def runner_up_leads(criterion, weight):
+        changed = {**weights, criterion: weight}
+        return scoring.score(scores[runner_up], changed) > scoring.score(scores[leader], changed)
+
+    for criterion, current in weights.items():
+        swapping = [
+            w for w in range(scoring.MIN_WEIGHT, scoring.MAX_WEIGHT + 1) if runner_up_leads(criterion, w)
+        ]
+        if not swapping:
+            assert criterion not in flips
+            continue
+        flip = flips[criterion]
+        assert flip.flip_weight == min(swapping, key=lambda w: abs(w - current))
+        assert runner_up_leads(criterion, flip.flip_weight)
+        just_short = flip.flip_weight - 1 if flip.flip_weight > current else flip.flip_weight + 1
+        assert not runner_up_leads(criterion, just_short)
+
+
+@settings(max_examples=30)
+@given(comparisons())
+def test_confidence_is_a_reproducible_share(case):
+    scores, weights = case
+    first = scoring.confidence(scores, weights)
+    assert 0 <= first <= 1
+    assert scoring.confidence(scores, weights) == first
+
+
+def test_combined_weights_add_deltas_then_clamp_and_overrides_win():
+    defaults = {"orm": 5, "admin": 4, "async": 3}
+    weights = scoring.combine_weights(defaults, [("orm", 4), ("orm", 4), ("admin", -9)], {"async": 7})
+    assert weights == {"orm": 10, "admin": 0, "async": 7}
+
+
+def test_unknown_criteria_in_deltas_and_overrides_are_ignored():
+    assert scoring.combine_weights({"orm": 5}, [("nope", 3)], {"other": 1}) == {"orm": 5}
+
+
+def test_a_must_have_excludes_a_framework_below_the_bar_and_says_why():
+    scores = {"flask": {"async": 0.25, "orm": 1.0}, "django": {"async": 0.75, "orm": 0.0}}
+    ranking = scoring.rank(scores, {"async": 1, "orm": 10}, must_haves=["async"])
+    assert [r.framework for r in ranking] == ["django", "flask"]
+    assert "async" in ranking[1].excluded_reason and not ranking[0].excluded_reason
+
+    outcome = scoring.decide(scores, {"async": 1, "orm": 10}, ["async"])
+    assert outcome.winner == "django" and outcome.confidence == 1.0 and outcome.flips == []
+
+
+def test_a_narrow_margin_is_too_close_to_call():
+    scores = {"flask": {"a": 0.5, "b": 0.5}, "django": {"a": 0.5, "b": 0.53}}
+    outcome = scoring.decide(scores, {"a": 5, "b": 5})
+    assert outcome.margin < scoring.MARGIN_BAR
+    assert outcome.too_close_to_call and outcome.winner is None and outcome.leader == "django"
+
+
+def test_a_clear_margin_names_the_winner_with_reasons_that_add_up_to_it():
+    scores = {"flask": {"a": 0.0, "b": 1.0}, "django": {"a": 1.0, "b": 0.5}}
+    outcome = scoring.decide(scores, {"a": 8, "b": 2})
+    assert outcome.winner == "django"
+    assert [r.criterion for r in outcome.reasons] == ["a", "b"]
+    assert sum(r.contribution for r in outcome.reasons) == pytest.approx(outcome.margin)
+
+
+def test_no_weight_at_all_scores_everyone_neutral():
+    scores = {"flask": {"a": 0.0}, "django": {"a": 1.0}}
+    outcome = scoring.decide(scores, {"a": 0})
+    assert outcome.too_close_to_call and outcome.reasons == []
+    assert {r.score for r in outcome.ranking} == {50.0}

@@ -1,0 +1,65 @@
+"""Verdicts on the shipped evidence: the visitors the sources speak about get what the sources say."""
+
+import pytest
+
+from recommender.verdicts import VerdictRequest, compute
+
+pytestmark = pytest.mark.usefixtures("seeded")
+
+
+def verdict_for(**answers):
+    answers = {q: c if isinstance(c, list) else [c] for q, c in answers.items()}
+    return compute(VerdictRequest(answers=answers)).snapshot
+
+
+def test_experienced_developer_building_a_content_site_gets_django():
+    snapshot = verdict_for(
+        experience="experienced", project="content-site", accounts="yes", admin="yes", database="relational"
+    )
+    assert snapshot["winner"] == "django"
+    decisive = [r["criterion"] for r in snapshot["reasons"][:3]]
+    assert "admin-interface" in decisive
+
+
+def test_beginner_who_wants_to_understand_the_internals_of_a_small_app_gets_flask():
+    snapshot = verdict_for(
+        experience="beginner", priority="understand-internals", project="learning", team="solo"
+    )
+    assert snapshot["winner"] == "flask"
+
+
+def test_iot_service_with_non_relational_data_and_full_control_gets_flask():
+    snapshot = verdict_for(project="iot", database="non-relational", control="full-control")
+    assert snapshot["winner"] == "flask"
+
+
+def test_where_the_sources_disagree_the_verdict_says_so():
+    snapshot = verdict_for(experience="beginner")
+    learning = next(r for r in snapshot["reasons"] if r["criterion"] == "ease-of-learning")
+    assert learning["cells"]["flask"]["contested"]
+
+
+def test_async_as_a_must_have_rules_out_flask_and_says_why():
+    snapshot = verdict_for(**{"async": "yes"})
+    flask = next(r for r in snapshot["ranking"] if r["framework"] == "flask")
+    assert "async-support" in flask["excluded_reason"]
+    assert snapshot["winner"] == "django"
+
+
+def test_other_frameworks_are_listed_without_changing_the_featured_pair():
+    snapshot = verdict_for(project="rest-api")
+    featured = [r["framework"] for r in snapshot["ranking"]]
+    assert featured[0] in {"flask", "django"} and set(featured) == {"flask", "django"}
+    assert "fastapi" in [r["framework"] for r in snapshot["also_worth_a_look"]]
+    three_way = compute(
+        VerdictRequest(answers={"project": ["rest-api"]}, frameworks=["flask", "django", "fastapi"])
+    )
+    order = [r["framework"] for r in three_way.snapshot["ranking"] if r["framework"] != "fastapi"]
+    assert order == featured
+
+
+def test_a_stored_verdict_reproduces_its_confidence():
+    first = verdict_for(project="iot", database="non-relational")
+    again = verdict_for(project="iot", database="non-relational")
+    assert first["confidence"] == again["confidence"]
+    assert first["ranking"] == again["ranking"]

@@ -1,0 +1,228 @@
+import re
+
+import pytest
+from django.urls import reverse
+from django.utils.html import escape
+
+from frameworks.models import Claim
+from recommender import scoring
+from recommender.models import Verdict
+from tests.factories import ClaimFactory
+
+pytestmark = pytest.mark.usefixtures("seeded")
+
+QUESTIONNAIRE = reverse("recommender:questionnaire")
+CONTENT_SITE = {
+    "experience": "experienced",
+    "project": "content-site",
+    "accounts": "yes",
+    "admin": "yes",
+    "database": "relational",
+}
+
+
+def submit(client, answers):
+    response = client.post(QUESTIONNAIRE, answers)
+    assert response.status_code == 302, response.content.decode()[:500]
+    return Verdict.objects.get(pk=response.url.rstrip("/").rsplit("/", 1)[1])
+
+
+def test_home_says_what_the_site_is_and_leads_to_the_questionnaire(client):
+    page = client.get("/").content.decode()
+    assert "Flask or Django?" in page and f'href="{QUESTIONNAIRE}"' in page
+
+
+def test_questionnaire_is_one_form_of_fieldsets_named_by_slug(client):
+    page = client.get(QUESTIONNAIRE).content.decode()
+    for slug in [
+        "experience",
+        "project",
+        "priority",
+        "admin",
+        "accounts",
+        "database",
+        "async",
+        "control",
+        "team",
+        "security",
+    ]:
+        assert f'name="{slug}"' in page
+    assert page.count("<fieldset") == 10 and page.count("<legend>") == 10
+    assert 'value="content-site"' in page and 'value="understand-internals"' in page
+
+
+def test_a_link_opens_the_questionnaire_prefilled(client):
+    page = client.get(QUESTIONNAIRE, {"experience": "beginner", "project": "rest-api"}).content.decode()
+    assert re.search(r'value="beginner"[^>]*checked', page)
+    assert re.search(r'value="rest-api"[^>]*checked', page)
+    assert not re.search(r'value="iot"[^>]*checked', page)
+
+
+def test_submitting_stores_a_verdict_and_redirects_to_it(client):
+    verdict = submit(client, CONTENT_SITE)
+    assert verdict.answers == {k: [v] for k, v in CONTENT_SITE.items()}
+    assert verdict.snapshot["winner"] == "django"
+
+
+@pytest.mark.parametrize("post", [{}, {"experience": "", "project": "", "admin": ""}])
+def test_an_unanswered_questionnaire_uses_the_default_weights(client, post):
+    # A browser posts the checked "No answer" radio as an empty value.
+    verdict = submit(client, post)
+    assert verdict.answers == {}
+    defaults = {slug: c["default_weight"] for slug, c in verdict.snapshot["criteria"].items()}
+    assert verdict.snapshot["weights"] == defaults
+
+
+@pytest.mark.parametrize(
+    ("post", "message"),
+    [
+        ({"colour": "blue"}, "There is no question &#x27;colour&#x27;"),
+        ({"experience": "wizard"}, "&#x27;wizard&#x27; is not a choice of this question"),
+        ({"experience": ["beginner", "experienced"]}, "Choose one answer only."),
+        ({"priority": ["get-hired", "nonsense"]}, "&#x27;nonsense&#x27; is not a choice"),
+    ],
+)
+def test_a_tampered_post_re_renders_the_form_with_errors_and_400(client, post, message):
+    response = client.post(QUESTIONNAIRE, post)
+    assert response.status_code == 400
+    assert message in response.content.decode()
+    assert not Verdict.objects.exists()
+
+
+def test_several_priorities_may_be_ticked(client):
+    verdict = submit(client, {"priority": ["get-hired", "long-term"]})
+    assert verdict.answers == {"priority": ["get-hired", "long-term"]}
+
+
+def test_preview_scores_without_storing(client):
+    response = client.post(
+        reverse("recommender:preview"),
+        {"project": "iot", "database": "non-relational", "control": "full-control"},
+    )
+    assert response.status_code == 200
+    assert 'data-winner="flask"' in response.content.decode()
+    assert not Verdict.objects.exists()
+    assert client.post(reverse("recommender:preview"), {"experience": "wizard"}).status_code == 400
+
+
+def test_verdict_page_shows_headline_reasons_evidence_flips_weights_and_share_link(client):
+    verdict = submit(client, CONTENT_SITE)
+    page = client.get(verdict.get_absolute_url()).content.decode()
+    assert 'data-winner="django"' in page
+    assert "Django fits you best" in page and "Confidence" in page and "Margin" in page
+    # Why: the decisive criterion, its weight, both sides' ratings and a quoted, cited claim.
+    assert "Admin interface" in page and "Weight 10." in page
+    admin_claim = Claim.objects.get(seed_key="django-admin-generated")
+    assert escape(admin_claim.statement) in page and escape(admin_claim.quote) in page
+    assert escape(admin_claim.source.title) in page
+    assert "stale" in page and "sources disagree" in page
+    # The chart, with a text equivalent.
+    assert "<svg" in page and "<desc" in page
+    assert 'name="admin-interface"' in page and 'type="number"' in page
+    assert "Also worth a look" in page and "FastAPI" in page
+    assert f"http://testserver{verdict.get_absolute_url()}" in page
+
+
+def test_flip_sentences_name_the_weight_and_the_other_framework(client):
+    verdict = submit(client, {"project": "iot", "database": "non-relational", "control": "full-control"})
+    flip = verdict.snapshot["flips"][0]
+    name = verdict.snapshot["criteria"][flip["criterion"]]["name"].lower()
+    page = client.get(verdict.get_absolute_url()).content.decode()
+    assert (
+        f"If {name} mattered {flip['flip_weight']} instead of {flip['current_weight']}, Django would win."
+        in page
+    )
+
+
+def test_too_close_to_call_leaves_the_winner_empty(client):
+    verdict = submit(client, {})
+    verdict.snapshot.update(winner=None)
+    verdict.save()
+    page = client.get(verdict.get_absolute_url()).content.decode()
+    assert 'data-winner=""' in page and "Too close to call" in page
+
+
+def test_editing_a_weight_gives_a_new_verdict(client):
+    verdict = submit(client, CONTENT_SITE)
+    weights = {slug: int(w) for slug, w in verdict.snapshot["weights"].items()}
+    response = client.post(
+        reverse("recommender:reweigh", args=[verdict.id]), {**weights, "admin-interface": 0}
+    )
+    assert response.status_code == 302
+    again = Verdict.objects.exclude(pk=verdict.pk).get()
+    assert again.snapshot["weights"]["admin-interface"] == 0
+    assert again.answers == verdict.answers
+
+
+def test_a_weight_outside_0_to_10_is_refused_with_400(client):
+    verdict = submit(client, {})
+    weights = {slug: int(w) for slug, w in verdict.snapshot["weights"].items()}
+    response = client.post(reverse("recommender:reweigh", args=[verdict.id]), {**weights, "orm": 11})
+    assert response.status_code == 400
+    assert "less than or equal to 10" in response.content.decode()
+    assert Verdict.objects.count() == 1
+
+
+def test_changed_evidence_offers_a_re_run_and_the_page_stays_frozen(client):
+    verdict = submit(client, CONTENT_SITE)
+    assert "The evidence has changed" not in client.get(verdict.get_absolute_url()).content.decode()
+    claim = Claim.objects.get(seed_key="django-admin-generated")
+    claim.statement = "Edited after the verdict."
+    claim.save()
+    page = client.get(verdict.get_absolute_url()).content.decode()
+    assert "The evidence has changed" in page and "Edited after the verdict." not in page
+    response = client.post(reverse("recommender:rerun", args=[verdict.id]))
+    rerun = Verdict.objects.get(pk=response.url.rstrip("/").rsplit("/", 1)[1])
+    assert "Edited after the verdict." in client.get(rerun.get_absolute_url()).content.decode()
+
+
+def test_an_unknown_verdict_is_a_404(client):
+    assert client.get("/verdict/00000000-0000-0000-0000-000000000000/").status_code == 404
+
+
+def test_methodology_is_rendered_from_the_scoring_constants(client):
+    page = client.get(reverse("recommender:methodology")).content.decode()
+    assert f"{scoring.SAMPLES} times" in page
+    assert f"±{scoring.PERTURBATION:.0f}" in page
+    assert f"under {scoring.MARGIN_BAR:.0f} points" in page
+    assert f"{round(scoring.CONFIDENCE_BAR * 100)}%" in page
+
+
+@pytest.mark.parametrize("extra_claims", [0, 200])
+def test_verdict_page_and_questionnaire_post_use_a_fixed_number_of_queries(
+    client, django_assert_max_num_queries, extra_claims
+):
+    if extra_claims:
+        flask = Claim.objects.filter(framework__slug="flask").first()
+        ClaimFactory.create_batch(extra_claims, framework=flask.framework, criterion=flask.criterion)
+    with django_assert_max_num_queries(4):
+        assert client.get(QUESTIONNAIRE).status_code == 200
+    with django_assert_max_num_queries(10):
+        response = client.post(QUESTIONNAIRE, CONTENT_SITE)
+    verdict = Verdict.objects.get()
+    assert response.url == verdict.get_absolute_url()
+    # The page renders from the snapshot: the verdict itself, and the dataset version to compare.
+    with django_assert_max_num_queries(2):
+        assert client.get(verdict.get_absolute_url()).status_code == 200
+
+
+def test_when_every_framework_fails_a_must_have_the_page_says_so(client):
+    Claim.objects.filter(criterion__slug="async-support", framework__slug="django").update(rating=1)
+    verdict = submit(client, {"async": "yes"})
+    page = client.get(verdict.get_absolute_url()).content.decode()
+    assert verdict.snapshot["leader"] is None
+    assert "None of the compared frameworks meets your must-haves" in page and 'data-winner=""' in page
+
+
+def test_pages_that_do_not_exist_get_the_site_s_own_404(client):
+    response = client.get("/no-such-page/")
+    assert response.status_code == 404
+    assert (
+        "Page not found" in response.content.decode()
+        and "Start a new questionnaire" in response.content.decode()
+    )
+
+
+@pytest.mark.parametrize("method", ["put", "delete"])
+def test_wrong_methods_are_refused_not_crashed(client, method):
+    assert getattr(client, method)(QUESTIONNAIRE).status_code == 405

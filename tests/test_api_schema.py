@@ -1,0 +1,62 @@
+"""The OpenAPI document: valid, documented from local assets, and every operation fuzzed against it."""
+
+import pytest
+import schemathesis
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
+from drf_spectacular.validation import validate_schema
+from hypothesis import HealthCheck, settings
+from rest_framework.authtoken.models import Token
+from schemathesis.checks import not_a_server_error, response_schema_conformance
+
+from compare_site.api_support import AnonymousPostThrottle
+from compare_site.wsgi import application
+
+
+def test_the_schema_is_a_valid_openapi_3_document(client):
+    response = client.get("/api/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json")
+    assert response.status_code == 200
+    document = response.json()
+    assert document["openapi"].startswith("3.")
+    validate_schema(document)  # against the OpenAPI 3 JSON Schema that drf-spectacular ships
+    assert {"/api/claims/", "/api/recommendations/", "/api/matrix/"} <= set(document["paths"])
+
+
+@pytest.mark.parametrize("path", ["/api/docs/", "/api/redoc/"])
+def test_api_docs_load_their_assets_locally_not_from_a_cdn(client, path):
+    page = client.get(path).content.decode()
+    assert "/static/drf_spectacular_sidecar/" in page
+    assert "cdn" not in page.lower() and "unpkg" not in page.lower()
+
+
+@pytest.fixture
+def api_schema(seeded, settings, monkeypatch):
+    settings.ALLOWED_HOSTS = ["localhost", "testserver"]
+    monkeypatch.setattr(AnonymousPostThrottle, "rate", "100000/minute", raising=False)
+    # As Django's test client does: the app runs inside the test's transaction, whose connection
+    # the end-of-request handler would otherwise close.
+    for signal in (request_started, request_finished):
+        signal.disconnect(close_old_connections)
+    yield schemathesis.openapi.from_wsgi("/api/schema/", application)
+    for signal in (request_started, request_finished):
+        signal.connect(close_old_connections)
+
+
+schema = schemathesis.pytest.from_fixture("api_schema")
+
+
+CHECKS = [not_a_server_error, response_schema_conformance]
+FUZZ = settings(max_examples=30, deadline=None, derandomize=True, suppress_health_check=list(HealthCheck))
+
+
+@schema.parametrize()
+@FUZZ
+def test_every_operation_fuzzed_anonymously_answers_within_its_schema(case):
+    case.call_and_validate(checks=CHECKS)
+
+
+@schema.parametrize()
+@FUZZ
+def test_every_operation_fuzzed_by_a_reviewer_answers_within_its_schema(case, reviewer):
+    token, _ = Token.objects.get_or_create(user=reviewer)
+    case.call_and_validate(headers={"Authorization": f"Token {token.key}"}, checks=CHECKS)

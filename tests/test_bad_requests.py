@@ -1,0 +1,19 @@
+import pytest
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/api/frameworks/fl%00ask/",
+        "/api/claims/?search=a%00b",
+        "/questionnaire/?experience=%00",
+        "/verdict/%00/",
+        "/admin/frameworks/claim/?q=%00",
+    ],
+)
+def test_nul_bytes_in_paths_and_query_strings_get_400_not_a_500(client, url):
+    response = client.get(url)
+    assert response.status_code == 400
+    assert "NUL characters are not allowed" in response.content.decode()
