@@ -233,10 +233,37 @@ class ClaimAdmin(EvidenceAdmin):
         self._move(request, queryset, "retire", "retired")
 
 
+class ReportStateFilter(admin.SimpleListFilter):
+    """Open reports by default: the list is the editors' to-do list until a report is handled."""
+
+    title = "state"
+    parameter_name = "state"
+
+    def lookups(self, request, model_admin):
+        return [("open", "Open"), ("handled", "Handled"), ("all", "All")]
+
+    def choices(self, changelist):
+        current = self.value() or "open"
+        for value, label in self.lookup_choices:
+            yield {
+                "selected": current == value,
+                "query_string": changelist.get_query_string({self.parameter_name: value}),
+                "display": label,
+            }
+
+    def queryset(self, request, queryset):
+        match self.value() or "open":
+            case "open":
+                return queryset.open()
+            case "handled":
+                return queryset.handled()
+        return queryset
+
+
 @admin.register(ProblemReport)
 class ProblemReportAdmin(admin.ModelAdmin):
     list_display = ["message_start", "claim", "created_at", "handled"]
-    list_filter = [("handled_at", admin.EmptyFieldListFilter)]
+    list_filter = [ReportStateFilter]
     list_select_related = ["claim__framework", "claim__criterion"]
     search_fields = ["message", "claim__statement"]
     readonly_fields = ["claim", "message", "contact", "created_at", "handled_at", "handled_by"]

@@ -387,6 +387,9 @@ class ProblemReportQuerySet(models.QuerySet):
     def open(self):
         return self.filter(handled_at__isnull=True)
 
+    def handled(self):
+        return self.filter(handled_at__isnull=False)
+
 
 class ProblemReport(models.Model):
     """A visitor's note that a claim looks wrong: kept until an editor handles it."""

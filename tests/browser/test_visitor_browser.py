@@ -1,10 +1,14 @@
-"""A visitor in Chromium: keyboard only, live preview, re-weighting, accessibility, small screens."""
+"""A visitor in Chromium: keyboard only, live preview, re-weighting, browsing the evidence,
+reporting a problem, accessibility and small screens."""
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
+from django.urls import reverse
 from playwright.sync_api import Page, expect
 
+from frameworks.models import Claim
 from recommender.verdicts import VerdictRequest, compute
+from tests.pages import BROWSE_PAGES, resolve_page
 
 pytestmark = [
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
@@ -71,15 +75,39 @@ def test_editing_a_weight_gives_a_new_verdict(live_server, page: Page):
     expect(page.get_by_role("spinbutton", name="Admin interface")).to_have_value("0")
 
 
-def verdict_url(live_server) -> str:
-    return (
-        f"{live_server.url}{compute(VerdictRequest(answers={'experience': ['beginner']})).get_absolute_url()}"
-    )
+def test_opening_a_comparison_cell_shows_its_quoted_claims(live_server, page: Page):
+    page.goto(f"{live_server.url}/compare/?frameworks=flask,django")
+    cell = page.locator("details[data-cell='django-orm']")
+    quotes = cell.locator("blockquote")
+    expect(quotes.first).to_be_hidden()
+    tab_to(page, "details[data-cell='django-orm'] > summary")
+    page.keyboard.press("Enter")
+    expect(quotes.first).to_be_visible()
+    expect(cell.locator(".citation").first).to_be_visible()
 
 
-@pytest.mark.parametrize("path", ["/", "/questionnaire/", "/methodology/", "verdict"])
+def test_a_visitor_reports_a_problem_with_a_claim(live_server, page: Page):
+    claim = Claim.objects.published().first()
+    page.goto(f"{live_server.url}{reverse('frameworks:claim', args=[claim.pk])}")
+    page.get_by_role("textbox", name="What is wrong").fill("The quote stops mid-sentence.")
+    page.get_by_role("button", name="Send the report").click()
+
+    expect(page.get_by_role("status")).to_contain_text("your report was saved")
+    assert list(claim.problem_reports.values_list("message", flat=True)) == ["The quote stops mid-sentence."]
+
+
+PAGES = ["/", "/questionnaire/", "/methodology/", "verdict", *BROWSE_PAGES]
+
+
+def page_url(live_server, path: str) -> str:
+    if path == "verdict":
+        path = compute(VerdictRequest(answers={"experience": ["beginner"]})).get_absolute_url()
+    return f"{live_server.url}{resolve_page(path)}"
+
+
+@pytest.mark.parametrize("path", PAGES)
 def test_pages_have_no_serious_accessibility_violations(live_server, page: Page, path):
-    page.goto(verdict_url(live_server) if path == "verdict" else f"{live_server.url}{path}")
+    page.goto(page_url(live_server, path))
     violations = Axe().run(page).response["violations"]
     serious = [
         (v["id"], v["impact"], [n["target"] for n in v["nodes"]][:3])
@@ -89,8 +117,8 @@ def test_pages_have_no_serious_accessibility_violations(live_server, page: Page,
     assert serious == []
 
 
-@pytest.mark.parametrize("path", ["/", "/questionnaire/", "/methodology/", "verdict"])
+@pytest.mark.parametrize("path", PAGES)
 def test_pages_fit_a_375_pixel_screen_without_horizontal_scrolling(live_server, page: Page, path):
     page.set_viewport_size({"width": 375, "height": 800})
-    page.goto(verdict_url(live_server) if path == "verdict" else f"{live_server.url}{path}")
+    page.goto(page_url(live_server, path))
     assert page.evaluate("document.documentElement.scrollWidth") <= 375

@@ -1,7 +1,7 @@
 import pytest
 from django.urls import reverse
 
-from frameworks.models import Claim
+from frameworks.models import Claim, ProblemReport
 from tests.factories import ClaimFactory, FrameworkFactory, SourceFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -378,3 +378,38 @@ def test_slugs_cannot_be_renamed_after_creation(editor_client):
     assert editor_client.post(url, data).status_code == 302
     source.refresh_from_db()
     assert source.slug == "kept"
+
+
+# Problem reports from visitors.
+
+REPORTS = reverse("admin:frameworks_problemreport_changelist")
+
+
+def test_open_reports_are_listed_until_an_editor_marks_them_handled(editor_client, editor):
+    claim = ClaimFactory()
+    first = ProblemReport.objects.create(claim=claim, message="The quote is cut short.")
+    second = ProblemReport.objects.create(claim=claim, message="This is from 2019.")
+
+    response = editor_client.post(
+        REPORTS, {"action": "mark_handled", "_selected_action": [first.pk]}, follow=True
+    )
+    assert messages_of(response) == ["1 report(s) marked handled."]
+    first.refresh_from_db()
+    assert first.handled_by == editor and first.handled_at is not None
+
+    listed = list(editor_client.get(REPORTS).context["cl"].result_list)
+    assert listed == [second]
+    assert list(editor_client.get(REPORTS, {"state": "handled"}).context["cl"].result_list) == [first]
+    assert len(editor_client.get(REPORTS, {"state": "all"}).context["cl"].result_list) == 2
+
+
+@pytest.mark.parametrize("reports", [3, 60])
+def test_the_report_list_runs_in_a_fixed_number_of_queries(
+    editor_client, django_assert_max_num_queries, reports
+):
+    claims = ClaimFactory.create_batch(3)
+    ProblemReport.objects.bulk_create(
+        ProblemReport(claim=claims[n % 3], message=f"Report {n}.") for n in range(reports)
+    )
+    with django_assert_max_num_queries(10):
+        assert editor_client.get(REPORTS).status_code == 200
