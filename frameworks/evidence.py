@@ -2,7 +2,11 @@
 
 A cell's score is the mean rating of its claims mapped to 0..1, from its fresh claims when it has
 any and from its stale ones otherwise; an empty cell scores neutral (0.5) and says so. The
-summary itself (`summarise_cell`) is plain Python; `load_matrix` reads the database.
+summary itself (`summarise_cell`) is plain Python; `build_matrix` reads the database and
+`load_matrix` serves it from the cache.
+
+The cache is keyed by the dataset version and the staleness cutoff, never invalidated: any change
+to the evidence writes a history row, which changes the version, so the next reader builds anew.
 """
 
 import datetime
@@ -10,7 +14,10 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from django.core.cache import cache
 from django.db import connection
+from django.db.models import IntegerField, Value
+from django.db.models.functions import Cast
 
 from criteria.models import Criterion
 
@@ -90,6 +97,7 @@ class Matrix:
     featured: tuple[str, ...]
     criteria: dict[str, CriterionInfo]
     cells: dict[tuple[str, str], Cell]
+    version: str = ""  # the dataset version it was built from
 
     def cell(self, framework: str, criterion: str) -> Cell:
         return self.cells[framework, criterion]
@@ -98,13 +106,40 @@ class Matrix:
         return {f: {c: self.cells[f, c].score for c in self.criteria} for f in frameworks}
 
 
+# How long a built matrix stays in the shared cache; any edit makes a new key long before this.
+MATRIX_CACHE_SECONDS = 24 * 3600
+
+# The latest matrix this process has used, kept unpickled: the key says whether it is current.
+_in_process: dict[str, Matrix] = {}
+
+
 def load_matrix(today: datetime.date | None = None) -> Matrix:
-    """The whole matrix from three queries: frameworks, criteria, published claims."""
-    frameworks = list(Framework.objects.values_list("slug", "name", "is_featured"))
-    criteria = {
-        slug: CriterionInfo(slug, name, weight)
-        for slug, name, weight in Criterion.objects.values_list("slug", "name", "default_weight")
-    }
+    """The current matrix: one query for the version, then this process, the cache, or a build."""
+    version = dataset_version()  # read before building: a change landing meanwhile only makes it newer
+    cutoff = stale_cutoff(today)
+    key = f"evidence-matrix:{version}:{cutoff.isoformat()}"
+    matrix = _in_process.get(key) or cache.get(key)
+    if matrix is None:
+        matrix = build_matrix(cutoff, version)
+        cache.set(key, matrix, MATRIX_CACHE_SECONDS)
+    _in_process.clear()
+    _in_process[key] = matrix
+    return matrix
+
+
+def forget_local_matrix() -> None:
+    """Drop this process's copy. Tests roll back, and a rolled-back id can come round again."""
+    _in_process.clear()
+
+
+def build_matrix(cutoff: datetime.date, version: str = "") -> Matrix:
+    """The whole matrix from two queries: frameworks and criteria in one, published claims."""
+    frameworks, criteria = [], {}
+    for kind, slug, name, number in _frameworks_and_criteria():
+        if kind == "framework":
+            frameworks.append((slug, name, bool(number)))
+        else:
+            criteria[slug] = CriterionInfo(slug, name, number)
     facts = defaultdict(list)
     rows = Claim.objects.published().values_list(
         "id", "framework__slug", "criterion__slug", "source_id", "rating", "as_of", "superseded_by_id"
@@ -113,20 +148,37 @@ def load_matrix(today: datetime.date | None = None) -> Matrix:
         facts[framework, criterion].append(
             ClaimFact(id_, framework, criterion, source_id, rating, as_of, successor is not None)
         )
-    cutoff = stale_cutoff(today)
     return Matrix(
         frameworks={slug: name for slug, name, _ in frameworks},
         featured=tuple(slug for slug, _, featured in frameworks if featured),
         criteria=criteria,
         cells={(f, c): summarise_cell(f, c, facts[f, c], cutoff) for f, _, _ in frameworks for c in criteria},
+        version=version,
     )
 
 
+def _frameworks_and_criteria() -> list[tuple[str, str, str, int]]:
+    """(kind, slug, name, is_featured or default_weight): featured frameworks first, then by name."""
+    frameworks = Framework.objects.values_list(
+        Value("framework"), "slug", "name", Cast("is_featured", IntegerField())
+    ).order_by()
+    criteria = Criterion.objects.values_list(Value("criterion"), "slug", "name", "default_weight").order_by()
+    rows = frameworks.union(criteria, all=True)
+    return sorted(rows, key=lambda row: (row[0], -row[3] if row[0] == "framework" else 0, row[2].casefold()))
+
+
 def dataset_version() -> str:
-    """Changes whenever any evidence is added, edited or removed: one query over the history tables."""
+    """Changes whenever any evidence is added, edited or removed: one query over the history tables.
+
+    History rows are only ever added. The highest id alone is not enough: ids are handed out when
+    a row is written, not when its transaction commits, so a change committing after a later one
+    can land below the maximum. The row count catches it.
+    """
     tables = [model.history.model._meta.db_table for model in (Claim, Source, Framework, Criterion)]
     quote = connection.ops.quote_name
-    selects = ", ".join(f"(SELECT MAX(history_id) FROM {quote(table)})" for table in tables)
+    selects = ", ".join(
+        f"(SELECT MAX(history_id) FROM {quote(t)}), (SELECT COUNT(*) FROM {quote(t)})" for t in tables
+    )
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT {selects}")
         return ".".join(str(value or 0) for value in cursor.fetchone())

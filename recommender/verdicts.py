@@ -8,7 +8,7 @@ from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
-from frameworks.evidence import Cell, Matrix, dataset_version, load_matrix
+from frameworks.evidence import Cell, Matrix, load_matrix
 from frameworks.models import Claim
 
 from . import scoring
@@ -100,7 +100,7 @@ def compute(
         answers=request.answers,
         weight_overrides=request.weight_overrides,
         frameworks=compared,
-        dataset_version=dataset_version(),
+        dataset_version=matrix.version,
         snapshot=_snapshot(
             matrix, outcome, weights, must_haves, moves, scoring.rank(matrix.scores(others), weights)
         ),

@@ -7,6 +7,7 @@ from django.core.management import call_command
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
+from frameworks.evidence import forget_local_matrix
 from tests.factories import UserFactory
 
 IN_CI = os.environ.get("CI", "").lower() == "true"
@@ -33,8 +34,9 @@ def _plain_static_files(settings):
 
 @pytest.fixture(autouse=True)
 def _empty_cache():
-    # Throttle counters live in the cache; each test starts with none.
+    # Throttle counters and evidence matrices live in the cache; each test starts with none.
     cache.clear()
+    forget_local_matrix()
 
 
 @pytest.fixture
