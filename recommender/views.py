@@ -8,6 +8,7 @@ from . import scoring
 from .forms import QuestionnaireForm, WeightsForm, initial_answers
 from .models import Verdict
 from .presentation import verdict_page
+from .verdict_pages import frozen_page, render_frozen, with_csrf_token
 from .verdicts import VerdictRequest, compute, load_questions
 
 
@@ -42,8 +43,8 @@ def preview(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def verdict_detail(request: HttpRequest, verdict_id) -> HttpResponse:
-    verdict = get_object_or_404(Verdict, pk=verdict_id)
-    return _render_verdict(request, verdict)
+    # Once cached, the page costs one query: the dataset version, for the "evidence changed" notice.
+    return _render_verdict(request, frozen_page(verdict_id))
 
 
 @require_POST
@@ -53,7 +54,7 @@ def reweigh(request: HttpRequest, verdict_id) -> HttpResponse:
     names = {slug: c["name"] for slug, c in verdict.snapshot["criteria"].items()}
     form = WeightsForm(names, request.POST)
     if not form.is_valid():
-        return _render_verdict(request, verdict, weights_form=form, status=400)
+        return _render_verdict(request, render_frozen(verdict, form), status=400)
     again = VerdictRequest(verdict.answers, form.cleaned_data, verdict.frameworks)
     return redirect(compute(again))
 
@@ -80,17 +81,11 @@ def methodology(request: HttpRequest) -> HttpResponse:
     return render(request, "recommender/methodology.html", constants)
 
 
-def _render_verdict(request, verdict: Verdict, weights_form=None, status=200) -> HttpResponse:
-    page = verdict_page(verdict.snapshot)
-    if weights_form is None:
-        names = {w["slug"]: w["name"] for w in page["weights"]}
-        weights_form = WeightsForm(names, initial={w["slug"]: round(w["weight"]) for w in page["weights"]})
+def _render_verdict(request, frozen: dict, status=200) -> HttpResponse:
     context = {
-        "verdict": verdict,
-        "page": page,
-        "weights_form": weights_form,
-        "weight_rows": [(row, weights_form[row["slug"]]) for row in page["weights"]],
-        "evidence_changed": verdict.dataset_version != dataset_version(),
-        "share_url": request.build_absolute_uri(verdict.get_absolute_url()),
+        "verdict": frozen,
+        "body": with_csrf_token(frozen["body"], request),
+        "evidence_changed": frozen["dataset_version"] != dataset_version(),
+        "share_url": request.build_absolute_uri(frozen["url"]),
     }
     return render(request, "recommender/verdict.html", context, status=status)

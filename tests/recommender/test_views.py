@@ -1,12 +1,14 @@
 import re
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 from django.utils.html import escape
 
 from frameworks.models import Claim
 from recommender import scoring
 from recommender.models import Verdict
+from recommender.verdict_pages import CSRF_SLOT
 from tests.factories import ClaimFactory
 
 pytestmark = pytest.mark.usefixtures("seeded")
@@ -201,9 +203,39 @@ def test_verdict_page_and_questionnaire_post_use_a_fixed_number_of_queries(
         response = client.post(QUESTIONNAIRE, CONTENT_SITE)
     verdict = Verdict.objects.get()
     assert response.url == verdict.get_absolute_url()
-    # The page renders from the snapshot: the verdict itself, and the dataset version to compare.
+    # The first view renders from the snapshot: the verdict itself, and the dataset version.
     with django_assert_max_num_queries(2):
         assert client.get(verdict.get_absolute_url()).status_code == 200
+
+
+def without_token(page: str) -> str:
+    """The page with its CSRF token blanked: the token is masked afresh on every response."""
+    return re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "", page)
+
+
+def test_a_cached_verdict_page_costs_one_query_and_never_reads_the_claims(client, django_assert_num_queries):
+    verdict = submit(client, CONTENT_SITE)
+    first = client.get(verdict.get_absolute_url()).content.decode()
+    Verdict.objects.filter(pk=verdict.pk).update(snapshot={})  # were it read again, the page would break
+    with django_assert_num_queries(1) as captured:
+        again = client.get(verdict.get_absolute_url()).content.decode()
+    assert "history" in captured.captured_queries[0]["sql"]  # the dataset version, for the notice
+    assert without_token(again) == without_token(first) and 'data-winner="django"' in again
+
+
+def test_each_visitor_gets_their_own_working_csrf_token_on_a_cached_verdict_page(client):
+    verdict = submit(client, CONTENT_SITE)
+    client.get(verdict.get_absolute_url())  # cached now
+    weights = {slug: int(w) for slug, w in verdict.snapshot["weights"].items()}
+    tokens = []
+    for _ in range(2):
+        visitor = Client(enforce_csrf_checks=True)
+        page = visitor.get(verdict.get_absolute_url()).content.decode()
+        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
+        tokens.append(token)
+        url = reverse("recommender:reweigh", args=[verdict.id])
+        assert visitor.post(url, {**weights, "csrfmiddlewaretoken": token}).status_code == 302
+    assert CSRF_SLOT not in page and tokens[0] != tokens[1]
 
 
 def test_when_every_framework_fails_a_must_have_the_page_says_so(client):
