@@ -73,3 +73,13 @@ def test_postgres_and_redis_urls_configure_psycopg_and_the_redis_cache():
 def test_allowed_hosts_is_a_comma_separated_list():
     out = load_settings("settings.ALLOWED_HOSTS", SECRET_KEY="k", ALLOWED_HOSTS="a.example, b.example").stdout
     assert out.strip() == "['a.example', 'b.example']"
+
+
+@pytest.mark.parametrize("database_url", ["", "postgres://postgres@127.0.0.1:5432/x"])
+def test_database_connections_are_kept_and_checked_between_requests(database_url):
+    expr = (
+        "settings.DATABASES['default']['CONN_MAX_AGE'], settings.DATABASES['default']['CONN_HEALTH_CHECKS']"
+    )
+    shown = load_settings(expr, SECRET_KEY="k", DATABASE_URL=database_url).stdout.strip()
+    assert shown == "600 True"
+    assert load_settings(expr, SECRET_KEY="k", DB_CONN_MAX_AGE="0").stdout.strip() == "0 True"

@@ -1,0 +1,47 @@
+"""/healthz says the process is alive; /readyz says whether the database and the cache answer."""
+
+import json
+
+import pytest
+
+from tests.test_settings import load_settings
+
+pytestmark = pytest.mark.django_db
+
+# Printed by a separate process: the status and the body of /readyz, as JSON.
+PROBE = (
+    "(lambda r: __import__('json').dumps([r.status_code, r.json()]))"
+    "(__import__('django.test', fromlist=['Client']).Client().get('/readyz'))"
+)
+
+
+def test_healthz_answers_without_touching_any_service(client, django_assert_num_queries):
+    with django_assert_num_queries(0):
+        response = client.get("/healthz")
+    assert response.status_code == 200 and response.content == b"ok"
+    assert "no-cache" in response["Cache-Control"] and not response.cookies
+
+
+def test_readyz_is_ready_when_database_and_cache_answer(client):
+    response = client.get("/readyz")
+    assert response.status_code == 200 and response.json() == {"database": "ok", "cache": "ok"}
+
+
+@pytest.mark.parametrize(
+    ("variable", "url", "down"),
+    [
+        ("DATABASE_URL", "postgres://postgres@127.0.0.1:9/nothing?connect_timeout=2", "database"),
+        ("REDIS_URL", "redis://127.0.0.1:9/0", "cache"),
+    ],
+)
+def test_readyz_answers_503_naming_the_service_that_is_down(variable, url, down):
+    # A separate process, so that the broken setting cannot touch this test run's connections.
+    result = load_settings(PROBE, SECRET_KEY="k", ALLOWED_HOSTS="testserver", **{variable: url})
+    assert result.returncode == 0, result.stderr
+    status, body = json.loads(result.stdout)
+    assert (
+        status == 503
+        and body[down] != "ok"
+        and ("refused" in body[down].lower() or "connect" in body[down].lower())
+    )
+    assert all(value == "ok" for name, value in body.items() if name != down)
