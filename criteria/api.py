@@ -1,11 +1,13 @@
 from rest_framework import viewsets
 
+from compare_site.api_conditional import ConditionalReadMixin
+
 from .filters import CriterionFilter
 from .models import Criterion
 from .serializers import CriterionSerializer
 
 
-class CriterionViewSet(viewsets.ReadOnlyModelViewSet):
+class CriterionViewSet(ConditionalReadMixin, viewsets.ReadOnlyModelViewSet):
     """What frameworks are compared on, each with the rubric its 1..5 ratings follow."""
 
     queryset = Criterion.objects.order_by("name")

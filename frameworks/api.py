@@ -6,13 +6,15 @@ from rest_framework import exceptions, mixins, permissions, serializers, status,
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from compare_site.api_conditional import ConditionalReadMixin
+
 from .evidence import load_matrix
 from .filters import ClaimFilter, FrameworkFilter, SourceFilter
 from .models import Claim, EditConflict, Framework, Source, WorkflowError
 from .serializers import ClaimSerializer, FrameworkSerializer, SourceSerializer
 
 
-class FrameworkViewSet(viewsets.ReadOnlyModelViewSet):
+class FrameworkViewSet(ConditionalReadMixin, viewsets.ReadOnlyModelViewSet):
     queryset = Framework.objects.order_by("-is_featured", "name")
     serializer_class = FrameworkSerializer
     lookup_field = "slug"
@@ -22,6 +24,7 @@ class FrameworkViewSet(viewsets.ReadOnlyModelViewSet):
 
 
 class ReadCreateUpdateViewSet(
+    ConditionalReadMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,
@@ -142,7 +145,7 @@ class SingleDocumentSchema(AutoSchema):
         return False
 
 
-class MatrixViewSet(viewsets.ViewSet):
+class MatrixViewSet(ConditionalReadMixin, viewsets.ViewSet):
     """The evidence matrix: one cell per framework and criterion."""
 
     permission_classes = [permissions.AllowAny]

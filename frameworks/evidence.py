@@ -15,10 +15,10 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from django.core.cache import cache
-from django.db import connection
 from django.db.models import IntegerField, Value
 from django.db.models.functions import Cast
 
+from compare_site.history_state import history_state
 from criteria.models import Criterion
 
 from .models import Claim, Framework, Source, stale_cutoff
@@ -167,18 +167,9 @@ def _frameworks_and_criteria() -> list[tuple[str, str, str, int]]:
     return sorted(rows, key=lambda row: (row[0], -row[3] if row[0] == "framework" else 0, row[2].casefold()))
 
 
-def dataset_version() -> str:
-    """Changes whenever any evidence is added, edited or removed: one query over the history tables.
+EVIDENCE_MODELS = [Claim, Source, Framework, Criterion]
 
-    History rows are only ever added. The highest id alone is not enough: ids are handed out when
-    a row is written, not when its transaction commits, so a change committing after a later one
-    can land below the maximum. The row count catches it.
-    """
-    tables = [model.history.model._meta.db_table for model in (Claim, Source, Framework, Criterion)]
-    quote = connection.ops.quote_name
-    selects = ", ".join(
-        f"(SELECT MAX(history_id) FROM {quote(t)}), (SELECT COUNT(*) FROM {quote(t)})" for t in tables
-    )
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT {selects}")
-        return ".".join(str(value or 0) for value in cursor.fetchone())
+
+def dataset_version() -> str:
+    """Changes whenever any evidence is added, edited or removed: one query over the history tables."""
+    return history_state(EVIDENCE_MODELS)[0]

@@ -1,7 +1,10 @@
+import uuid
+
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, permissions, status, viewsets
 from rest_framework.response import Response
 
+from compare_site.api_conditional import ConditionalReadMixin
 from compare_site.api_support import AnonymousPostThrottle
 
 from .models import Question, Verdict
@@ -9,7 +12,7 @@ from .serializers import QuestionSerializer, RecommendationRequestSerializer, Re
 from .verdicts import VerdictRequest, compute
 
 
-class QuestionViewSet(viewsets.ReadOnlyModelViewSet):
+class QuestionViewSet(ConditionalReadMixin, viewsets.ReadOnlyModelViewSet):
     """The questionnaire: each question's slug is an `answers` key, each choice's slug a value."""
 
     queryset = Question.objects.prefetch_related("choices__weights__criterion")
@@ -19,7 +22,7 @@ class QuestionViewSet(viewsets.ReadOnlyModelViewSet):
     ordering_fields = ["position"]
 
 
-class RecommendationViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class RecommendationViewSet(ConditionalReadMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """Post answers, get a stored verdict; read it again, frozen, by its id."""
 
     queryset = Verdict.objects.all()
@@ -28,6 +31,15 @@ class RecommendationViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     throttle_classes = [AnonymousPostThrottle]
     filter_backends = []
     pagination_class = None
+
+    def read_state(self, request, **kwargs):
+        """A verdict never changes: its id (in the path) and its creation time are its state."""
+        try:
+            verdict_id = uuid.UUID(str(kwargs.get("pk")))
+        except ValueError:
+            return None  # no such verdict: the view answers 404
+        created = Verdict.objects.filter(pk=verdict_id).values_list("created_at", flat=True).first()
+        return ("frozen verdict", created) if created else None
 
     @extend_schema(request=RecommendationRequestSerializer, responses={201: RecommendationSerializer})
     def create(self, request):
