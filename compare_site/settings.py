@@ -72,6 +72,9 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost"] if DEBUG el
 # How old a claim's as_of may be before editors are told to look at it again.
 STALE_AFTER_DAYS = env_int("STALE_AFTER_DAYS", 730, minimum=1)
 
+# Show the benchmark's generated data (manage.py seed_synthetic) on pages and in the API.
+INCLUDE_SYNTHETIC_DATA = env_bool("INCLUDE_SYNTHETIC_DATA", False)
+
 INSTALLED_APPS = [
     "django.contrib.admin",
     "django.contrib.auth",

@@ -2,6 +2,8 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from simple_history.models import HistoricalRecords
 
+from .visibility import EveryRowManager, VisibleManager, synthetic_flag
+
 MIN_WEIGHT = 0
 MAX_WEIGHT = 10
 
@@ -33,7 +35,11 @@ class Criterion(models.Model):
         "a rating of 5 means", help_text="What a rating of 5 means on this criterion."
     )
 
+    is_synthetic = synthetic_flag()
+
     history = HistoricalRecords()
+    objects = VisibleManager()
+    everything = EveryRowManager()
 
     class Meta:
         ordering = ["name"]

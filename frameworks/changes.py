@@ -3,6 +3,8 @@
 from dataclasses import dataclass
 from datetime import datetime
 
+from criteria.visibility import include_synthetic
+
 from .models import Claim
 
 # What a visitor may see change; who changed it, and internal bookkeeping, stay private.
@@ -29,6 +31,8 @@ def describe(record, previous) -> str:
 def recent_changes(limit: int = 50) -> list[Change]:
     """Changes that left a claim published or retired it: two queries whatever the history's size."""
     history = Claim.history.model.objects
+    if not include_synthetic():
+        history = history.filter(is_synthetic=False)
     records = list(
         history.filter(status__in=[Claim.Status.PUBLISHED, Claim.Status.RETIRED])
         .select_related("framework", "criterion")

@@ -20,6 +20,7 @@ from django.db.models.functions import Cast
 
 from compare_site.history_state import history_state
 from criteria.models import Criterion
+from criteria.visibility import include_synthetic
 
 from .models import Claim, Framework, Source, stale_cutoff
 
@@ -117,7 +118,8 @@ def load_matrix(today: datetime.date | None = None) -> Matrix:
     """The current matrix: one query for the version, then this process, the cache, or a build."""
     version = dataset_version()  # read before building: a change landing meanwhile only makes it newer
     cutoff = stale_cutoff(today)
-    key = f"evidence-matrix:{version}:{cutoff.isoformat()}"
+    shown = "with-synthetic" if include_synthetic() else "real"  # processes may share one cache
+    key = f"evidence-matrix:{version}:{cutoff.isoformat()}:{shown}"
     matrix = _in_process.get(key) or cache.get(key)
     if matrix is None:
         matrix = build_matrix(cutoff, version)

@@ -11,6 +11,7 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from criteria.models import Criterion
+from criteria.visibility import EveryRowManager, VisibleManager, synthetic_flag
 
 MIN_RATING = 1
 MAX_RATING = 5
@@ -63,9 +64,11 @@ class Framework(models.Model):
     is_featured = models.BooleanField(
         default=False, help_text="Featured frameworks are the ones the default verdict compares."
     )
+    is_synthetic = synthetic_flag()
 
     history = HistoricalRecords()
-    objects = FrameworkQuerySet.as_manager()
+    objects = VisibleManager.from_queryset(FrameworkQuerySet)()
+    everything = EveryRowManager.from_queryset(FrameworkQuerySet)()
 
     class Meta:
         ordering = ["-is_featured", "name"]
@@ -113,8 +116,11 @@ class Source(models.Model):
         max_length=300, blank=True, help_text="How the date is known, or what is known when it is not."
     )
     accessed_on = models.DateField(help_text="When the copy that claims quote was taken.")
+    is_synthetic = synthetic_flag()
 
     history = HistoricalRecords()
+    objects = VisibleManager()
+    everything = EveryRowManager()
 
     class Meta:
         ordering = ["title"]
@@ -265,8 +271,11 @@ class Claim(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
+    is_synthetic = synthetic_flag()
+
     history = HistoricalRecords(excluded_fields=["version"])
-    objects = ClaimQuerySet.as_manager()
+    objects = VisibleManager.from_queryset(ClaimQuerySet)()
+    everything = EveryRowManager.from_queryset(ClaimQuerySet)()
 
     class Meta:
         ordering = ["id"]
