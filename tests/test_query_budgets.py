@@ -1,0 +1,64 @@
+"""Every main page and endpoint runs in a number of SQL queries that does not grow with the data."""
+
+import pytest
+from django.core.cache import cache
+
+from criteria.models import Criterion
+from frameworks import synthetic
+from frameworks.evidence import forget_local_matrix
+from frameworks.models import Claim, Framework, Source
+from recommender.verdicts import VerdictRequest, compute
+from tests.pages import resolve_page
+
+pytestmark = pytest.mark.usefixtures("seeded")
+
+ANSWERS = {"experience": "experienced", "project": "content-site", "admin": "yes"}
+
+# (method, path, budget). The budgets hold with a cold cache; warm, most pages need fewer.
+BUDGETS = [
+    ("get", "/", 0),
+    ("get", "/questionnaire/", 4),
+    ("post", "/questionnaire/", 10),
+    ("get", "verdict", 2),
+    ("get", "/compare/?frameworks=flask,django", 6),
+    ("get", "/frameworks/django/", 6),
+    ("get", "/criteria/orm/", 6),
+    ("get", "claim", 6),
+    ("get", "/api/frameworks/", 4),
+    ("get", "/api/criteria/", 4),
+    ("get", "/api/sources/", 4),
+    ("get", "/api/claims/?framework=django", 4),
+    ("get", "/api/questions/", 6),
+    ("get", "/api/matrix/?frameworks=flask,django", 4),
+    ("post", "/api/recommendations/", 12),
+]
+
+
+def grow_the_dataset() -> None:
+    """Five times the frameworks, seven times the criteria, thirty times the claims, all visible."""
+    synthetic.generate(frameworks=30, criteria=100, claims=3000)
+    for model in (Framework, Criterion, Source, Claim):
+        model.everything.update(is_synthetic=False)
+    cache.clear()
+    forget_local_matrix()
+
+
+@pytest.mark.parametrize("size", ["seed", "generated"])
+@pytest.mark.parametrize(("method", "path", "budget"), BUDGETS, ids=[f"{m} {p}" for m, p, _ in BUDGETS])
+def test_queries_stay_within_budget_at_any_size(
+    client, django_assert_max_num_queries, size, method, path, budget
+):
+    if size == "generated":
+        grow_the_dataset()
+        assert Claim.objects.published().count() > 3000
+    if path == "verdict":
+        path = compute(VerdictRequest(answers={"project": ["content-site"]})).get_absolute_url()
+    path = resolve_page(path)
+    with django_assert_max_num_queries(budget):
+        if method == "get":
+            response = client.get(path)
+        elif path.startswith("/api/"):
+            response = client.post(path, {"answers": ANSWERS}, content_type="application/json")
+        else:
+            response = client.post(path, ANSWERS)
+    assert response.status_code in {200, 201, 302}
