@@ -3,21 +3,28 @@
 A response depends on the data (one cheap query over the history tables says how far it has
 come), on the request (path, query, format) and on who asks (editors see drafts). The date
 counts too: the `stale` flags move at midnight without any edit. The check runs before the
-view, so a 304 costs that one query and nothing else.
+view, so a 304 costs that one query and nothing else; an anonymous 200 is kept under its ETag
+and served again from the cache until the data moves on.
 """
 
 import datetime
 import hashlib
 
+from django.conf import settings
+from django.core.cache import cache
+from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import condition
 
 from compare_site.history_state import history_state
+from compare_site.page_cache import PAGE_SECONDS
+from criteria.visibility import include_synthetic
 from frameworks.evidence import EVIDENCE_MODELS
-from recommender.models import Choice, ChoiceWeight, Question
+from recommender.verdicts import QUESTIONNAIRE_MODELS
 
-DATA_MODELS = [*EVIDENCE_MODELS, Question, Choice, ChoiceWeight]
+# Everything an API answer can show: the evidence and the questionnaire.
+DATA_MODELS = [*EVIDENCE_MODELS, *QUESTIONNAIRE_MODELS]
 
 # Request headers a response can differ by: the format asked for and the credentials.
 VARIES_BY = ["Accept", "Authorization", "Cookie"]
@@ -38,7 +45,8 @@ class ConditionalReadMixin:
         version, changed = history_state(DATA_MODELS)
         today = timezone.localdate()
         midnight = timezone.make_aware(datetime.datetime.combine(today, datetime.time()))
-        return f"{version}@{today.isoformat()}", max(changed, midnight) if changed else midnight
+        shown = "with-synthetic" if include_synthetic() else "real"  # processes may share one cache
+        return f"{version}@{today.isoformat()}:{shown}", max(changed, midnight) if changed else midnight
 
     def dispatch(self, request, *args, **kwargs):
         state = self.read_state(request, **kwargs) if request.method in ("GET", "HEAD") else None
@@ -48,6 +56,21 @@ class ConditionalReadMixin:
         conditional = condition(
             etag_func=lambda *a, **k: etag, last_modified_func=lambda *a, **k: last_modified
         )
-        response = conditional(super().dispatch)(request, *args, **kwargs)
+        response = conditional(self._cached_dispatch)(request, etag, *args, **kwargs)
         patch_vary_headers(response, VARIES_BY)
+        return response
+
+    def _cached_dispatch(self, request, etag, *args, **kwargs):
+        """Anonymous answers are kept under their ETag, which names everything they depend on."""
+        if request.headers.get("Authorization") or settings.SESSION_COOKIE_NAME in request.COOKIES:
+            return super().dispatch(request, *args, **kwargs)
+        key = f"api-response:{etag}"
+        kept = cache.get(key)
+        if kept is not None:
+            content, content_type = kept
+            return HttpResponse(content, content_type=content_type)
+        response = super().dispatch(request, *args, **kwargs)
+        if response.status_code == 200:
+            response.render()
+            cache.set(key, (response.content, response["Content-Type"]), PAGE_SECONDS)
         return response

@@ -1,6 +1,7 @@
 """How far the data has come: read off the history tables that django-simple-history keeps."""
 
 import datetime
+import functools
 
 from django.db import connection
 from django.db.models import Model
@@ -14,16 +15,22 @@ def history_state(models: list[type[Model]]) -> tuple[str, datetime.datetime | N
     when its transaction commits, so a change committing after a later one can land below the
     maximum. The row count catches it.
     """
+    with connection.cursor() as cursor:
+        cursor.execute(_state_sql(tuple(models), connection.vendor))
+        row = cursor.fetchone()
+    counters, dates = row[: 2 * len(models)], row[2 * len(models) :]
+    changed = [_as_datetime(value) for value in dates if value is not None]
+    return ".".join(str(value or 0) for value in counters), max(changed, default=None)
+
+
+@functools.cache
+def _state_sql(models: tuple[type[Model], ...], vendor: str) -> str:
+    """Built once per set of models: reaching a history model is costly on every request."""
     quote = connection.ops.quote_name
     tables = [quote(model.history.model._meta.db_table) for model in models]
     per_table = [f"(SELECT MAX(history_id) FROM {t}), (SELECT COUNT(*) FROM {t})" for t in tables]
     latest = [f"(SELECT MAX(history_date) FROM {t})" for t in tables]
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT {', '.join(per_table + latest)}")
-        row = cursor.fetchone()
-    counters, dates = row[: 2 * len(tables)], row[2 * len(tables) :]
-    changed = [_as_datetime(value) for value in dates if value is not None]
-    return ".".join(str(value or 0) for value in counters), max(changed, default=None)
+    return f"SELECT {', '.join(per_table + latest)}"
 
 
 def _as_datetime(value) -> datetime.datetime:

@@ -14,11 +14,11 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from django.core.cache import cache
 from django.db.models import IntegerField, Value
 from django.db.models.functions import Cast
 
 from compare_site.history_state import history_state
+from compare_site.versioned_cache import remember
 from criteria.models import Criterion
 from criteria.visibility import include_synthetic
 
@@ -99,6 +99,7 @@ class Matrix:
     criteria: dict[str, CriterionInfo]
     cells: dict[tuple[str, str], Cell]
     version: str = ""  # the dataset version it was built from
+    key: str = ""  # that version with the staleness cutoff and what is shown: see evidence_key
 
     def cell(self, framework: str, criterion: str) -> Cell:
         return self.cells[framework, criterion]
@@ -107,34 +108,20 @@ class Matrix:
         return {f: {c: self.cells[f, c].score for c in self.criteria} for f in frameworks}
 
 
-# How long a built matrix stays in the shared cache; any edit makes a new key long before this.
-MATRIX_CACHE_SECONDS = 24 * 3600
-
-# The latest matrix this process has used, kept unpickled: the key says whether it is current.
-_in_process: dict[str, Matrix] = {}
+def evidence_key(today: datetime.date | None = None) -> tuple[str, str]:
+    """(dataset version, a key for anything derived from the evidence as a visitor sees it today)."""
+    version = dataset_version()
+    shown = "with-synthetic" if include_synthetic() else "real"  # processes may share one cache
+    return version, f"{version}:{stale_cutoff(today).isoformat()}:{shown}"
 
 
 def load_matrix(today: datetime.date | None = None) -> Matrix:
     """The current matrix: one query for the version, then this process, the cache, or a build."""
-    version = dataset_version()  # read before building: a change landing meanwhile only makes it newer
-    cutoff = stale_cutoff(today)
-    shown = "with-synthetic" if include_synthetic() else "real"  # processes may share one cache
-    key = f"evidence-matrix:{version}:{cutoff.isoformat()}:{shown}"
-    matrix = _in_process.get(key) or cache.get(key)
-    if matrix is None:
-        matrix = build_matrix(cutoff, version)
-        cache.set(key, matrix, MATRIX_CACHE_SECONDS)
-    _in_process.clear()
-    _in_process[key] = matrix
-    return matrix
+    version, key = evidence_key(today)  # read first: a change landing meanwhile only makes it newer
+    return remember("evidence-matrix", key, lambda: build_matrix(stale_cutoff(today), version, key))
 
 
-def forget_local_matrix() -> None:
-    """Drop this process's copy. Tests roll back, and a rolled-back id can come round again."""
-    _in_process.clear()
-
-
-def build_matrix(cutoff: datetime.date, version: str = "") -> Matrix:
+def build_matrix(cutoff: datetime.date, version: str = "", key: str = "") -> Matrix:
     """The whole matrix from two queries: frameworks and criteria in one, published claims."""
     frameworks, criteria = [], {}
     for kind, slug, name, number in _frameworks_and_criteria():
@@ -156,6 +143,7 @@ def build_matrix(cutoff: datetime.date, version: str = "") -> Matrix:
         criteria=criteria,
         cells={(f, c): summarise_cell(f, c, facts[f, c], cutoff) for f, _, _ in frameworks for c in criteria},
         version=version,
+        key=key,
     )
 
 

@@ -137,14 +137,19 @@ class Source(models.Model):
 
     @property
     def published_display(self) -> str:
-        if self.published_on is None:
-            return f"undated ({self.published_note})" if self.published_note else "undated"
-        if self.published_precision == self.DatePrecision.YEAR:
-            return str(self.published_on.year)
-        month_year = self.published_on.strftime("%B %Y")
-        if self.published_precision == self.DatePrecision.MONTH:
-            return month_year
-        return f"{self.published_on.day} {month_year}"
+        return describe_publication(self.published_on, self.published_precision, self.published_note)
+
+
+def describe_publication(published_on: datetime.date | None, precision: str, note: str) -> str:
+    """A source's date as far as it is known: "undated (note)", "2019", "May 2024", "3 May 2024"."""
+    if published_on is None:
+        return f"undated ({note})" if note else "undated"
+    if precision == Source.DatePrecision.YEAR:
+        return str(published_on.year)
+    month_year = published_on.strftime("%B %Y")
+    if precision == Source.DatePrecision.MONTH:
+        return month_year
+    return f"{published_on.day} {month_year}"
 
 
 def stale_cutoff(today: datetime.date | None = None) -> datetime.date:

@@ -9,11 +9,12 @@ from django.urls import reverse
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET, require_POST
 
+from compare_site.page_cache import cached_page
 from criteria.models import Criterion
 
 from . import compare as comparison
 from .changes import PUBLIC_FIELDS, describe, recent_changes
-from .evidence import load_matrix
+from .evidence import evidence_key, load_matrix
 from .forms import ProblemReportForm
 from .models import Claim, Framework, Source
 
@@ -21,8 +22,19 @@ from .models import Claim, Framework, Source
 REPORTS_PER_HOUR = 5
 
 
+# Longer links are rendered but not kept.
+LONGEST_CACHED_PATH = 500
+
+
 @require_GET
 def compare(request: HttpRequest) -> HttpResponse:
+    path = request.get_full_path()
+    if request.GET.get("format") == "csv" or len(path) > LONGEST_CACHED_PATH:
+        return _compare(request)
+    return cached_page(request, f"compare:{evidence_key()[1]}:{path}", lambda: _compare(request))
+
+
+def _compare(request: HttpRequest) -> HttpResponse:
     matrix = load_matrix()
     try:
         chosen = comparison.chosen_frameworks(request.GET, matrix)

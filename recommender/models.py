@@ -93,6 +93,14 @@ class Verdict(models.Model):
     frameworks = models.JSONField(help_text="The compared framework slugs.")
     dataset_version = models.CharField(max_length=100)
     snapshot = models.JSONField(help_text="Ranking, reasons, flips, confidence and the claims behind them.")
+    # Null on verdicts stored before fingerprints: unique allows many nulls, not many blanks.
+    fingerprint = models.CharField(  # noqa: DJ001
+        max_length=64,
+        unique=True,
+        null=True,
+        editable=False,
+        help_text="Hash of the request, the questionnaire's moves and the evidence: one verdict for each.",
+    )
 
     class Meta:
         ordering = ["-created_at"]

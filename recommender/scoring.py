@@ -5,6 +5,7 @@ per criterion in 0..10 (from the answers). The methodology page renders the cons
 """
 
 import math
+import operator
 import random
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -134,18 +135,22 @@ def confidence(scores: Scores, weights: Weights, must_haves: Iterable[str] = (),
     if len(eligible) < 2:
         return 1.0
     criteria = sorted(weights)
-    names = sorted(eligible)
     leader = rank(eligible, weights)[0].framework
-    vectors = {f: [eligible[f].get(c, 0.5) for c in criteria] for f in names}
-    base = [weights[c] for c in criteria]
-    rng = random.Random(seed)
+    ahead = [eligible[leader].get(c, 0.5) for c in criteria]
+    # Same denominator for everyone, so the leader stays first exactly when its weighted sum beats
+    # each other framework's: a positive dot product of the weights with the difference.
+    gaps = [
+        [a - eligible[f].get(c, 0.5) for a, c in zip(ahead, criteria, strict=True)]
+        for f in sorted(eligible)
+        if f != leader
+    ]
+    base = [weights[c] - PERTURBATION for c in criteria]
+    spread = 2 * PERTURBATION
+    draw = random.Random(seed).random  # rng.uniform(-P, P) is -P + 2P * random(): same draws
     stays = 0
     for _ in range(SAMPLES):
-        sample = [clamp_weight(w + rng.uniform(-PERTURBATION, PERTURBATION)) for w in base]
-        # Same denominator for everyone, so comparing weighted sums compares scores.
-        totals = {f: sum(w * s for w, s in zip(sample, vectors[f], strict=True)) for f in names}
-        best = max(totals.values())
-        stays += totals[leader] == best and sum(1 for t in totals.values() if t == best) == 1
+        sample = [min(MAX_WEIGHT, max(MIN_WEIGHT, w + spread * draw())) for w in base]
+        stays += all(sum(map(operator.mul, sample, gap)) > 0 for gap in gaps)
     return stays / SAMPLES
 
 

@@ -4,15 +4,26 @@ The page, the preview and the API all go through `compute`; the snapshot holds e
 verdict page shows, so a permalink renders without reading the evidence again.
 """
 
+import hashlib
+import json
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import astuple, dataclass, field
 
+from django.core.cache import cache
+from django.db import IntegrityError, transaction
+from django.db.models import Prefetch
+
+from compare_site.history_state import history_state
+from compare_site.versioned_cache import remember
 from frameworks.evidence import Cell, Matrix, load_matrix
-from frameworks.models import Claim
+from frameworks.models import Claim, describe_publication, stale_cutoff
 
 from . import scoring
-from .models import Question, Verdict
+from .models import Choice, ChoiceWeight, Question, Verdict
+
+# A stored verdict, found again by its request's fingerprint, is kept this long in the cache.
+VERDICT_CACHE_SECONDS = 3600
 
 Answers = dict[str, list[str]]  # question slug -> choice slugs
 
@@ -35,9 +46,22 @@ class QuestionInfo:
     moves: dict[str, list[WeightMove]]  # choice slug -> weight moves
 
 
-def load_questions() -> list[QuestionInfo]:
+QUESTIONNAIRE_MODELS = [Question, Choice, ChoiceWeight]
+
+
+def questionnaire_version() -> str:
+    return history_state(QUESTIONNAIRE_MODELS)[0]
+
+
+def load_questions(version: str | None = None) -> list[QuestionInfo]:
+    """The questionnaire: one query for its version (unless given), then the cache or three more."""
+    return remember("questionnaire", version or questionnaire_version(), build_questions)
+
+
+def build_questions() -> list[QuestionInfo]:
     """The questionnaire with every choice's weight moves, in three queries."""
-    questions = Question.objects.prefetch_related("choices__weights__criterion")
+    moves = Prefetch("choices__weights", queryset=ChoiceWeight.objects.select_related("criterion"))
+    questions = Question.objects.prefetch_related(moves)
     return [
         QuestionInfo(
             slug=q.slug,
@@ -84,12 +108,21 @@ class VerdictRequest:
 def compute(
     request: VerdictRequest, questions: list[QuestionInfo] | None = None, save: bool = True
 ) -> Verdict:
-    """Score the request on current evidence; stored unless `save` is False (the live preview)."""
+    """Score the request on current evidence; stored unless `save` is False (the live preview).
+
+    A verdict is a pure function of what was asked, the questionnaire's moves and the evidence, so
+    the same request on the same evidence gets the verdict already stored, not a copy of it.
+    """
     questions = questions if questions is not None else load_questions()
     matrix = load_matrix()
     compared = request.frameworks or list(matrix.featured)
-    defaults = {slug: info.default_weight for slug, info in matrix.criteria.items()}
     moves = _chosen_moves(request.answers, questions)
+    fingerprint = _fingerprint(request, compared, moves, matrix.key)
+    if save:
+        stored = _stored_verdict(fingerprint)
+        if stored is not None:
+            return stored
+    defaults = {slug: info.default_weight for slug, info in matrix.criteria.items()}
     weights = scoring.combine_weights(
         defaults, [(m.criterion, m.delta) for m in moves], request.weight_overrides
     )
@@ -101,12 +134,40 @@ def compute(
         weight_overrides=request.weight_overrides,
         frameworks=compared,
         dataset_version=matrix.version,
+        fingerprint=fingerprint,
         snapshot=_snapshot(
             matrix, outcome, weights, must_haves, moves, scoring.rank(matrix.scores(others), weights)
         ),
     )
     if save:
-        verdict.save()
+        verdict = _store(verdict)
+    return verdict
+
+
+def _fingerprint(request: VerdictRequest, compared: list[str], moves: list[WeightMove], evidence: str) -> str:
+    asked = {
+        "answers": {slug: sorted(chosen) for slug, chosen in request.answers.items()},
+        "weights": request.weight_overrides,
+        "frameworks": compared,
+        "moves": sorted(map(astuple, moves)),
+        "evidence": evidence,
+    }
+    return hashlib.sha256(json.dumps(asked, sort_keys=True).encode()).hexdigest()
+
+
+def _stored_verdict(fingerprint: str) -> Verdict | None:
+    """From the cache only: when it has forgotten, storing again finds the row (see _store)."""
+    return cache.get(f"verdict-by-fingerprint:{fingerprint}")
+
+
+def _store(verdict: Verdict) -> Verdict:
+    """Saved, unless an identical request stored it a moment ago: then that one."""
+    try:
+        with transaction.atomic():
+            verdict.save()
+    except IntegrityError:
+        verdict = Verdict.objects.get(fingerprint=verdict.fingerprint)
+    cache.set(f"verdict-by-fingerprint:{verdict.fingerprint}", verdict, VERDICT_CACHE_SECONDS)
     return verdict
 
 
@@ -178,25 +239,32 @@ def _cell(cell: Cell) -> dict:
 
 
 def _claims(ids) -> dict[str, dict]:
-    """The claims behind the compared cells, frozen with their sources: one query."""
-    claims = Claim.objects.filter(id__in=set(ids)).select_related("source")
-    return {
-        str(claim.id): {
-            "id": claim.id,
-            "statement": claim.statement,
-            "quote": claim.quote,
-            "rating": claim.rating,
-            "as_of": claim.as_of.isoformat() if claim.as_of else None,
-            "stale": claim.is_stale(),
-            "superseded": claim.superseded_by_id is not None,
+    """The claims behind the compared cells, frozen with their sources: one query, no model objects."""
+    cutoff = stale_cutoff()
+    fields = ["id", "statement", "quote", "rating", "as_of", "superseded_by_id"]
+    source_fields = ["title", "publisher", "url", "published_on", "published_precision", "published_note"]
+    rows = Claim.objects.filter(id__in=set(ids)).values_list(
+        *fields, *(f"source__{f}" for f in source_fields), "source__version", "source__accessed_on"
+    )
+    frozen = {}
+    for row in rows:
+        claim = dict(zip(fields, row[: len(fields)], strict=True))
+        source = dict(zip(source_fields, row[len(fields) : -2], strict=True))
+        as_of, superseded = claim.pop("as_of"), claim.pop("superseded_by_id") is not None
+        frozen[str(claim["id"])] = {
+            **claim,
+            "as_of": as_of.isoformat() if as_of else None,
+            "stale": as_of is None or as_of < cutoff or superseded,
+            "superseded": superseded,
             "source": {
-                "title": claim.source.title,
-                "publisher": claim.source.publisher,
-                "url": claim.source.url,
-                "published": claim.source.published_display,
-                "version": claim.source.version,
-                "accessed": claim.source.accessed_on.isoformat(),
+                "title": source["title"],
+                "publisher": source["publisher"],
+                "url": source["url"],
+                "published": describe_publication(
+                    source["published_on"], source["published_precision"], source["published_note"]
+                ),
+                "version": row[-2],
+                "accessed": row[-1].isoformat(),
             },
         }
-        for claim in claims
-    }
+    return frozen

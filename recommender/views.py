@@ -2,14 +2,14 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from compare_site.page_cache import CSRF_SLOT, cached_page
 from frameworks.evidence import dataset_version
 
 from . import scoring
 from .forms import QuestionnaireForm, WeightsForm, initial_answers
 from .models import Verdict
 from .presentation import verdict_page
-from .verdict_pages import frozen_page, render_frozen, with_csrf_token
-from .verdicts import VerdictRequest, compute, load_questions
+from .verdicts import VerdictRequest, compute, load_questions, questionnaire_version
 
 
 @require_GET
@@ -17,17 +17,34 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, "recommender/home.html")
 
 
+# Longer links (pre-filled answers are far shorter) are rendered but not kept.
+LONGEST_CACHED_PATH = 500
+
+
 @require_http_methods(["GET", "POST"])
 def questionnaire(request: HttpRequest) -> HttpResponse:
-    questions = load_questions()
     if request.method == "GET":
-        form = QuestionnaireForm(questions, initial=initial_answers(request.GET, questions))
-        return render(request, "recommender/questionnaire.html", {"form": form})
+        path = request.get_full_path()
+        if len(path) > LONGEST_CACHED_PATH:
+            return _render_questionnaire(request, {})
+        version = questionnaire_version()
+        return cached_page(
+            request,
+            f"questionnaire:{version}:{path}",
+            lambda: _render_questionnaire(request, {"csrf_token": CSRF_SLOT}, version),
+        )
+    questions = load_questions()
     form = QuestionnaireForm(questions, request.POST)
     if not form.is_valid():
         return render(request, "recommender/questionnaire.html", {"form": form}, status=400)
     verdict = compute(VerdictRequest(answers=form.answers()), questions)
     return redirect(verdict)
+
+
+def _render_questionnaire(request: HttpRequest, extra: dict, version: str | None = None) -> HttpResponse:
+    questions = load_questions(version)
+    form = QuestionnaireForm(questions, initial=initial_answers(request.GET, questions))
+    return render(request, "recommender/questionnaire.html", {"form": form, **extra})
 
 
 @require_POST
@@ -43,8 +60,14 @@ def preview(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def verdict_detail(request: HttpRequest, verdict_id) -> HttpResponse:
-    # Once cached, the page costs one query: the dataset version, for the "evidence changed" notice.
-    return _render_verdict(request, frozen_page(verdict_id))
+    # A verdict never changes; only the "evidence changed" notice follows the data.
+    version = dataset_version()
+
+    def render_page():
+        verdict = get_object_or_404(Verdict, pk=verdict_id)
+        return _render_verdict(request, verdict, version, extra={"csrf_token": CSRF_SLOT})
+
+    return cached_page(request, f"verdict:{verdict_id}:{version}", render_page)
 
 
 @require_POST
@@ -54,7 +77,7 @@ def reweigh(request: HttpRequest, verdict_id) -> HttpResponse:
     names = {slug: c["name"] for slug, c in verdict.snapshot["criteria"].items()}
     form = WeightsForm(names, request.POST)
     if not form.is_valid():
-        return _render_verdict(request, render_frozen(verdict, form), status=400)
+        return _render_verdict(request, verdict, dataset_version(), weights_form=form, status=400)
     again = VerdictRequest(verdict.answers, form.cleaned_data, verdict.frameworks)
     return redirect(compute(again))
 
@@ -81,11 +104,20 @@ def methodology(request: HttpRequest) -> HttpResponse:
     return render(request, "recommender/methodology.html", constants)
 
 
-def _render_verdict(request, frozen: dict, status=200) -> HttpResponse:
+def _render_verdict(
+    request, verdict: Verdict, current_version: str, weights_form=None, status=200, extra=None
+) -> HttpResponse:
+    page = verdict_page(verdict.snapshot)
+    if weights_form is None:
+        names = {w["slug"]: w["name"] for w in page["weights"]}
+        weights_form = WeightsForm(names, initial={w["slug"]: round(w["weight"]) for w in page["weights"]})
     context = {
-        "verdict": frozen,
-        "body": with_csrf_token(frozen["body"], request),
-        "evidence_changed": frozen["dataset_version"] != dataset_version(),
-        "share_url": request.build_absolute_uri(frozen["url"]),
+        "verdict": verdict,
+        "page": page,
+        "weights_form": weights_form,
+        "weight_rows": [(row, weights_form[row["slug"]]) for row in page["weights"]],
+        "evidence_changed": verdict.dataset_version != current_version,
+        "share_url": request.build_absolute_uri(verdict.get_absolute_url()),
+        **(extra or {}),
     }
     return render(request, "recommender/verdict.html", context, status=status)

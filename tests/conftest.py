@@ -7,7 +7,7 @@ from django.core.management import call_command
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
-from frameworks.evidence import forget_local_matrix
+from compare_site.versioned_cache import forget_in_process
 from tests.factories import UserFactory
 
 IN_CI = os.environ.get("CI", "").lower() == "true"
@@ -36,7 +36,7 @@ def _plain_static_files(settings):
 def _empty_cache():
     # Throttle counters and evidence matrices live in the cache; each test starts with none.
     cache.clear()
-    forget_local_matrix()
+    forget_in_process()
 
 
 @pytest.fixture

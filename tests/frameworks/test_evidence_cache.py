@@ -2,7 +2,8 @@
 
 import pytest
 
-from frameworks.evidence import build_matrix, forget_local_matrix, load_matrix
+from compare_site.versioned_cache import forget_in_process
+from frameworks.evidence import build_matrix, load_matrix
 from frameworks.models import Claim, stale_cutoff
 from recommender.verdicts import VerdictRequest, compute
 from tests.factories import ClaimFactory
@@ -31,14 +32,14 @@ def test_a_built_matrix_costs_two_queries_and_a_reused_one_only_the_version(djan
 
 def test_another_process_finds_the_matrix_in_the_shared_cache(django_assert_num_queries):
     built = load_matrix()
-    forget_local_matrix()  # as a second worker would start
+    forget_in_process()  # as a second worker would start
     with django_assert_num_queries(1):
         assert load_matrix().cells == built.cells
 
 
 def test_the_cached_matrix_equals_a_fresh_build():
     cached = load_matrix()
-    fresh = build_matrix(stale_cutoff(), cached.version)
+    fresh = build_matrix(stale_cutoff(), cached.version, cached.key)
     assert cached == fresh
     assert list(cached.frameworks)[:2] == ["django", "flask"]  # featured first
 

@@ -1,8 +1,14 @@
 """Verdicts on the shipped evidence: the visitors the sources speak about get what the sources say."""
 
 import pytest
+from django.core.cache import cache
 
+from compare_site.versioned_cache import forget_in_process
+from criteria.models import Criterion
+from frameworks.models import Framework
+from recommender.models import Verdict
 from recommender.verdicts import VerdictRequest, compute
+from tests.factories import ClaimFactory
 
 pytestmark = pytest.mark.usefixtures("seeded")
 
@@ -63,3 +69,29 @@ def test_a_stored_verdict_reproduces_its_confidence():
     again = verdict_for(project="iot", database="non-relational")
     assert first["confidence"] == again["confidence"]
     assert first["ranking"] == again["ranking"]
+
+
+def test_the_same_request_on_the_same_evidence_gets_the_stored_verdict_not_a_copy():
+    asked = VerdictRequest(answers={"project": ["content-site"]})
+    first = compute(asked)
+    assert compute(VerdictRequest(answers={"project": ["content-site"]})).pk == first.pk
+    assert compute(VerdictRequest(answers={"project": ["rest-api"]})).pk != first.pk
+    assert (
+        compute(VerdictRequest(answers={"project": ["content-site"]}, weight_overrides={"orm": 0})).pk
+        != first.pk
+    )
+
+
+def test_new_evidence_gets_a_new_verdict_for_the_same_request():
+    first = compute(VerdictRequest(answers={}))
+    ClaimFactory(framework=Framework.objects.get(slug="flask"), criterion=Criterion.objects.get(slug="orm"))
+    again = compute(VerdictRequest(answers={}))
+    assert again.pk != first.pk and again.dataset_version != first.dataset_version
+
+
+def test_a_forgotten_cache_still_finds_the_stored_verdict():
+    first = compute(VerdictRequest(answers={"team": ["solo"]}))
+    cache.clear()
+    forget_in_process()
+    assert compute(VerdictRequest(answers={"team": ["solo"]})).pk == first.pk
+    assert Verdict.objects.count() == 1

@@ -1,0 +1,38 @@
+"""Whole pages kept in the cache, keyed by everything they depend on; never invalidated.
+
+A key holds the version of the data the page was rendered from (one cheap query over the history
+tables, e.g. `frameworks.evidence.evidence_key`), so an edit makes new keys and old entries age
+out. Pages render once with a slot where the CSRF token goes, and each response gets its visitor's
+own token: a page without a form sets no cookie.
+"""
+
+from collections.abc import Callable
+
+from django.core.cache import cache
+from django.http import HttpRequest, HttpResponse
+from django.middleware.csrf import get_token
+
+# Long enough to serve a burst of visits; short enough that a deploy's new templates show soon.
+PAGE_SECONDS = 3600
+
+# Stands in for the CSRF token in cached HTML; letters and digits only, so escaping leaves it whole.
+CSRF_SLOT = "csrftokenslot5f0c2a9e"
+
+
+def cached_page(request: HttpRequest, key: str, render: Callable[[], HttpResponse]) -> HttpResponse:
+    """The cached page for `key`, or `render()` (given CSRF_SLOT as its token) kept when it is a 200."""
+    key = f"page:{request.get_host()}:{key}"
+    entry = cache.get(key)
+    if entry is None:
+        response = render()
+        if response.status_code != 200:  # errors are not kept
+            response.content = with_csrf_token(response.content.decode(), request)
+            return response
+        entry = (response.content.decode(), response["Content-Type"])
+        cache.set(key, entry, PAGE_SECONDS)
+    content, content_type = entry
+    return HttpResponse(with_csrf_token(content, request), content_type=content_type)
+
+
+def with_csrf_token(content: str, request: HttpRequest) -> str:
+    return content.replace(CSRF_SLOT, get_token(request)) if CSRF_SLOT in content else content

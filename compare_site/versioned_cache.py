@@ -1,0 +1,36 @@
+"""Values built from the database, kept under a key that names the data version they came from.
+
+Two layers: this process keeps the latest value of each kind as it is (no unpickling), and the
+shared cache (local memory, or Redis across servers) keeps it for other processes. A key names its
+data version, so nothing is ever invalidated: an edit makes a new key and the next reader builds.
+"""
+
+from collections.abc import Callable
+from typing import TypeVar
+
+from django.core.cache import cache
+
+T = TypeVar("T")
+
+# How long a built value stays in the shared cache; any edit makes a new key long before this.
+SHARED_SECONDS = 24 * 3600
+
+_in_process: dict[str, tuple[str, object]] = {}
+
+
+def remember(kind: str, key: str, build: Callable[[], T]) -> T:
+    """The value of `kind` for `key`: from this process, the shared cache, or `build()`."""
+    kept = _in_process.get(kind)
+    if kept is not None and kept[0] == key:
+        return kept[1]
+    value = cache.get(f"{kind}:{key}")
+    if value is None:
+        value = build()
+        cache.set(f"{kind}:{key}", value, SHARED_SECONDS)
+    _in_process[kind] = (key, value)
+    return value
+
+
+def forget_in_process() -> None:
+    """Drop this process's copies. Tests roll back, and a rolled-back id can come round again."""
+    _in_process.clear()
