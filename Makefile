@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 
-.PHONY: run test lint install migrate seed clean
+.PHONY: run test lint install migrate seed clean bench
 
 $(INSTALLED): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -29,6 +29,12 @@ test: $(INSTALLED)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/pytest
+
+# Load benchmark under gunicorn + wrk (apt-get install wrk), then the scoring micro-benchmark.
+bench: $(INSTALLED)
+	@command -v wrk >/dev/null || { echo "wrk is not installed: apt-get install wrk"; exit 1; }
+	$(BIN)/python bench/run.py
+	$(BIN)/pytest bench/test_scoring_speed.py --benchmark-only --benchmark-columns=min,median,max,rounds -p no:playwright
 
 lint: $(INSTALLED)
 	$(BIN)/ruff check --fix .
