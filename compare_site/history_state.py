@@ -34,12 +34,17 @@ def _state_sql(models: tuple[type[Model], ...], vendor: str) -> str:
     """Built once per set of models: reaching a history model is costly on every request."""
     quote = connection.ops.quote_name
     tables = [quote(model.history.model._meta.db_table) for model in models]
+    # The newest rows by the indexed id, then those among the last RECENT_IDS ids: written as a
+    # plain range, PostgreSQL's planner cannot see the bound and scans the whole table.
     per_table = [
-        f"(SELECT MAX(history_id) FROM {t}), (SELECT COUNT(*) FROM {t} "
-        f"WHERE history_id > (SELECT MAX(history_id) FROM {t}) - {RECENT_IDS})"
+        f"(SELECT MAX(history_id) FROM {t}), "
+        f"(SELECT COUNT(*) FROM (SELECT history_id FROM {t} "
+        f"ORDER BY history_id DESC LIMIT {RECENT_IDS}) recent "
+        f"WHERE recent.history_id > (SELECT MAX(history_id) FROM {t}) - {RECENT_IDS})"
         for t in tables
     ]
-    latest = [f"(SELECT MAX(history_date) FROM {t})" for t in tables]
+    # The newest row's date, by the indexed id: MAX(history_date) would read the whole table.
+    latest = [f"(SELECT history_date FROM {t} ORDER BY history_id DESC LIMIT 1)" for t in tables]
     return f"SELECT {', '.join(per_table + latest)}"
 
 
