@@ -8,6 +8,11 @@ import sys
 def main():
     """Run administrative tasks."""
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "compare_site.settings")
+    # A checkout with nothing configured is a developer's: commands such as makemigrations run
+    # with DEBUG on. Where SECRET_KEY is set (production), DEBUG stays off unless set; the app
+    # server (wsgi.py) never gets this default.
+    if "SECRET_KEY" not in os.environ:
+        os.environ.setdefault("DEBUG", "1")
     try:
         from django.core.management import execute_from_command_line
     except ImportError as exc:

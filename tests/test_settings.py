@@ -83,3 +83,25 @@ def test_database_connections_are_kept_and_checked_between_requests(database_url
     shown = load_settings(expr, SECRET_KEY="k", DATABASE_URL=database_url).stdout.strip()
     assert shown == "600 True"
     assert load_settings(expr, SECRET_KEY="k", DB_CONN_MAX_AGE="0").stdout.strip() == "0 True"
+
+
+def manage_py(*args: str, **env: str) -> subprocess.CompletedProcess:
+    clean = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "SECRET_KEY", "DATABASE_URL"}}
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        env={**clean, **env},
+        cwd=settings.BASE_DIR,
+        capture_output=True,
+        text=True,
+    )
+
+
+def test_manage_py_in_an_unconfigured_checkout_runs_as_development():
+    result = manage_py("makemigrations", "--check", "--dry-run")
+    assert result.returncode == 0, result.stderr
+    assert manage_py("shell", "-c", SHOW.format(expr="settings.DEBUG")).stdout.split()[-1] == "True"
+
+
+def test_manage_py_keeps_debug_off_where_a_secret_key_is_set():
+    shown = manage_py("shell", "-c", SHOW.format(expr="settings.DEBUG"), SECRET_KEY="k").stdout.split()[-1]
+    assert shown == "False"
