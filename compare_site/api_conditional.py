@@ -19,7 +19,7 @@ from django.views.decorators.http import condition
 
 from compare_site.history_state import history_state
 from compare_site.page_cache import PAGE_SECONDS
-from criteria.visibility import include_synthetic
+from criteria.visibility import visibility_label
 from frameworks.evidence import EVIDENCE_MODELS
 from recommender.verdicts import QUESTIONNAIRE_MODELS
 
@@ -45,8 +45,9 @@ class ConditionalReadMixin:
         version, changed = history_state(DATA_MODELS)
         today = timezone.localdate()
         midnight = timezone.make_aware(datetime.datetime.combine(today, datetime.time()))
-        shown = "with-synthetic" if include_synthetic() else "real"  # processes may share one cache
-        return f"{version}@{today.isoformat()}:{shown}", max(changed, midnight) if changed else midnight
+        return f"{version}@{today.isoformat()}:{visibility_label()}", max(
+            changed, midnight
+        ) if changed else midnight
 
     def dispatch(self, request, *args, **kwargs):
         state = self.read_state(request, **kwargs) if request.method in ("GET", "HEAD") else None

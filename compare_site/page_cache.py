@@ -15,17 +15,22 @@ from django.middleware.csrf import get_token
 # Long enough to serve a burst of visits; short enough that a deploy's new templates show soon.
 PAGE_SECONDS = 3600
 
+# Longer links (pre-filled answers, framework lists) are far shorter: such pages are not kept.
+LONGEST_CACHED_PATH = 500
+
 # Stands in for the CSRF token in cached HTML; letters and digits only, so escaping leaves it whole.
 CSRF_SLOT = "csrftokenslot5f0c2a9e"
 
 
-def cached_page(request: HttpRequest, key: str, render: Callable[[], HttpResponse]) -> HttpResponse:
-    """The cached page for `key`, or `render()` (given CSRF_SLOT as its token) kept when it is a 200."""
-    key = f"page:{request.get_host()}:{key}"
+def cached_page(request: HttpRequest, state: str, render: Callable[[], HttpResponse]) -> HttpResponse:
+    """This URL's page as rendered from the data in `state`: from the cache, or `render()` (given
+    CSRF_SLOT as its token), kept when it is a 200 for a URL of sensible length."""
+    path = request.get_full_path()
+    key = f"page:{state}:{request.get_host()}:{path}"
     entry = cache.get(key)
     if entry is None:
         response = render()
-        if response.status_code != 200:  # errors are not kept
+        if response.status_code != 200 or len(path) > LONGEST_CACHED_PATH:
             response.content = with_csrf_token(response.content.decode(), request)
             return response
         entry = (response.content.decode(), response["Content-Type"])

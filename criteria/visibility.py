@@ -22,6 +22,11 @@ def include_synthetic() -> bool:
     return settings.INCLUDE_SYNTHETIC_DATA
 
 
+def visibility_label() -> str:
+    """Part of every cache key built from visible rows: processes may share one cache."""
+    return "with-synthetic" if include_synthetic() else "real"
+
+
 class VisibleManager(models.Manager):
     def get_queryset(self):
         queryset = super().get_queryset()

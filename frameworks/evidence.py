@@ -20,7 +20,7 @@ from django.db.models.functions import Cast
 from compare_site.history_state import history_state
 from compare_site.versioned_cache import remember
 from criteria.models import Criterion
-from criteria.visibility import include_synthetic
+from criteria.visibility import visibility_label
 
 from .models import Claim, Framework, Source, stale_cutoff
 
@@ -111,8 +111,7 @@ class Matrix:
 def evidence_key(today: datetime.date | None = None) -> tuple[str, str]:
     """(dataset version, a key for anything derived from the evidence as a visitor sees it today)."""
     version = dataset_version()
-    shown = "with-synthetic" if include_synthetic() else "real"  # processes may share one cache
-    return version, f"{version}:{stale_cutoff(today).isoformat()}:{shown}"
+    return version, f"{version}:{stale_cutoff(today).isoformat()}:{visibility_label()}"
 
 
 def load_matrix(today: datetime.date | None = None) -> Matrix:

@@ -22,16 +22,11 @@ from .models import Claim, Framework, Source
 REPORTS_PER_HOUR = 5
 
 
-# Longer links are rendered but not kept.
-LONGEST_CACHED_PATH = 500
-
-
 @require_GET
 def compare(request: HttpRequest) -> HttpResponse:
-    path = request.get_full_path()
-    if request.GET.get("format") == "csv" or len(path) > LONGEST_CACHED_PATH:
+    if request.GET.get("format") == "csv":  # a download: its headers are not kept with the page
         return _compare(request)
-    return cached_page(request, f"compare:{evidence_key()[1]}:{path}", lambda: _compare(request))
+    return cached_page(request, f"compare:{evidence_key()[1]}", lambda: _compare(request))
 
 
 def _compare(request: HttpRequest) -> HttpResponse:

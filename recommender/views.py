@@ -17,21 +17,12 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, "recommender/home.html")
 
 
-# Longer links (pre-filled answers are far shorter) are rendered but not kept.
-LONGEST_CACHED_PATH = 500
-
-
 @require_http_methods(["GET", "POST"])
 def questionnaire(request: HttpRequest) -> HttpResponse:
     if request.method == "GET":
-        path = request.get_full_path()
-        if len(path) > LONGEST_CACHED_PATH:
-            return _render_questionnaire(request, {})
         version = questionnaire_version()
         return cached_page(
-            request,
-            f"questionnaire:{version}:{path}",
-            lambda: _render_questionnaire(request, {"csrf_token": CSRF_SLOT}, version),
+            request, f"questionnaire:{version}", lambda: _render_questionnaire(request, version)
         )
     questions = load_questions()
     form = QuestionnaireForm(questions, request.POST)
@@ -41,10 +32,10 @@ def questionnaire(request: HttpRequest) -> HttpResponse:
     return redirect(verdict)
 
 
-def _render_questionnaire(request: HttpRequest, extra: dict, version: str | None = None) -> HttpResponse:
+def _render_questionnaire(request: HttpRequest, version: str) -> HttpResponse:
     questions = load_questions(version)
     form = QuestionnaireForm(questions, initial=initial_answers(request.GET, questions))
-    return render(request, "recommender/questionnaire.html", {"form": form, **extra})
+    return render(request, "recommender/questionnaire.html", {"form": form, "csrf_token": CSRF_SLOT})
 
 
 @require_POST
@@ -67,7 +58,7 @@ def verdict_detail(request: HttpRequest, verdict_id) -> HttpResponse:
         verdict = get_object_or_404(Verdict, pk=verdict_id)
         return _render_verdict(request, verdict, version, extra={"csrf_token": CSRF_SLOT})
 
-    return cached_page(request, f"verdict:{verdict_id}:{version}", render_page)
+    return cached_page(request, f"verdict:{version}", render_page)
 
 
 @require_POST
