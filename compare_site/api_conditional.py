@@ -1,7 +1,7 @@
 """Conditional API reads: ETag and Last-Modified on every GET, 304 when the client's copy is current.
 
-A response depends on the data (one cheap query over the history tables says how far it has
-come), on the request (path, query, format) and on who asks (editors see drafts). The date
+A response depends on the data (one primary-key lookup of the table versions says how far it
+has come), on the request (path, query, format) and on who asks (editors see drafts). The date
 counts too: the `stale` flags move at midnight without any edit. The check runs before the
 view, so a 304 costs that one query and nothing else; an anonymous 200 is kept under its ETag
 and served again from the cache until the data moves on.
@@ -17,8 +17,8 @@ from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import condition
 
-from compare_site.history_state import history_state
 from compare_site.page_cache import PAGE_SECONDS
+from compare_site.table_versions import table_state
 from criteria.visibility import visibility_label
 from frameworks.evidence import EVIDENCE_MODELS
 from recommender.verdicts import QUESTIONNAIRE_MODELS
@@ -42,7 +42,7 @@ class ConditionalReadMixin:
 
     def read_state(self, request, **kwargs) -> tuple[str, datetime.datetime | None] | None:
         """(what the response depends on, when that last changed); None leaves the request alone."""
-        version, changed = history_state(DATA_MODELS)
+        version, changed = table_state(DATA_MODELS)
         today = timezone.localdate()
         midnight = timezone.make_aware(datetime.datetime.combine(today, datetime.time()))
         return f"{version}@{today.isoformat()}:{visibility_label()}", max(

@@ -91,6 +91,7 @@ INSTALLED_APPS = [
     "criteria",
     "frameworks",
     "recommender",
+    "compare_site",
 ]
 
 MIDDLEWARE = [

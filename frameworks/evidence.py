@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from django.db.models import IntegerField, Value
 from django.db.models.functions import Cast
 
-from compare_site.history_state import history_state
+from compare_site.table_versions import table_state
 from compare_site.versioned_cache import remember
 from criteria.models import Criterion
 from criteria.visibility import visibility_label
@@ -160,5 +160,5 @@ EVIDENCE_MODELS = [Claim, Source, Framework, Criterion]
 
 
 def dataset_version() -> str:
-    """Changes whenever any evidence is added, edited or removed: one query over the history tables."""
-    return history_state(EVIDENCE_MODELS)[0]
+    """Changes whenever any evidence is added, edited or removed: one primary-key lookup (compare_site/table_versions.py)."""
+    return table_state(EVIDENCE_MODELS)[0]

@@ -14,7 +14,7 @@ from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.db.models import Prefetch
 
-from compare_site.history_state import history_state
+from compare_site.table_versions import table_state
 from compare_site.versioned_cache import remember
 from frameworks.evidence import Cell, Matrix, load_matrix
 from frameworks.models import Claim, describe_publication, stale_cutoff
@@ -50,7 +50,7 @@ QUESTIONNAIRE_MODELS = [Question, Choice, ChoiceWeight]
 
 
 def questionnaire_version() -> str:
-    return history_state(QUESTIONNAIRE_MODELS)[0]
+    return table_state(QUESTIONNAIRE_MODELS)[0]
 
 
 def load_questions(version: str | None = None) -> list[QuestionInfo]:

@@ -219,7 +219,7 @@ def test_a_cached_verdict_page_costs_one_query_and_never_reads_the_claims(client
     Verdict.objects.filter(pk=verdict.pk).update(snapshot={})  # were it read again, the page would break
     with django_assert_num_queries(1) as captured:
         again = client.get(verdict.get_absolute_url()).content.decode()
-    assert "history" in captured.captured_queries[0]["sql"]  # the dataset version, for the notice
+    assert "tableversion" in captured.captured_queries[0]["sql"]  # the dataset version, for the notice
     assert without_token(again) == without_token(first) and 'data-winner="django"' in again
 
 

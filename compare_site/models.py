@@ -1,0 +1,19 @@
+"""Bookkeeping that spans the apps: how far each table's data has come."""
+
+from django.db import models
+
+
+class TableVersion(models.Model):
+    """One row per watched table, rewritten by a database trigger whenever the table changes.
+
+    The triggers (migrations/0001_initial.py) fire inside the changing transaction, so a new token
+    becomes visible exactly when the change commits, and a change that rolls back takes its token
+    with it. Tokens are random, so a version seen once never comes back for different data.
+    """
+
+    table_name = models.CharField(max_length=100, primary_key=True)
+    token = models.CharField(max_length=40)
+    changed_at = models.DateTimeField()
+
+    def __str__(self):
+        return f"{self.table_name} @ {self.changed_at:%Y-%m-%d %H:%M:%S}"

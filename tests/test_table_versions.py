@@ -1,0 +1,63 @@
+"""The data versions move on with every committed change, however it is made, and never come back."""
+
+import pytest
+from django.db import connection, transaction
+
+from compare_site.api_conditional import DATA_MODELS
+from compare_site.table_versions import table_state
+from frameworks.evidence import dataset_version
+from frameworks.models import Claim
+from tests.factories import ClaimFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_an_edit_moves_the_version_on():
+    claim = ClaimFactory()
+    before = dataset_version()
+    claim.statement = "Edited."
+    claim.save()
+    assert dataset_version() != before
+
+
+def test_changes_that_bypass_the_models_move_the_version_on():
+    claim = ClaimFactory()
+    seen = {dataset_version()}
+    Claim.objects.filter(pk=claim.pk).update(statement="Changed by a bulk update, with no history row.")
+    seen.add(dataset_version())
+    with connection.cursor() as cursor:
+        cursor.execute("UPDATE frameworks_claim SET statement = 'Changed in SQL.' WHERE id = %s", [claim.pk])
+    seen.add(dataset_version())
+    Claim.objects.filter(pk=claim.pk).delete()
+    seen.add(dataset_version())
+    assert len(seen) == 4
+
+
+def test_every_table_an_answer_can_show_is_watched(seeded):
+    for model in DATA_MODELS:
+        row = model.objects.order_by("pk").first()
+        before = table_state([model])
+        model.objects.filter(pk=row.pk).update(**{model._meta.pk.attname: row.pk})
+        assert table_state([model])[0] != before[0], model.__name__
+
+
+def test_the_time_of_the_last_change_moves_with_it():
+    ClaimFactory()
+    _, first = table_state([Claim])
+    ClaimFactory()
+    _, second = table_state([Claim])
+    assert first is not None and second >= first
+
+
+def test_a_rolled_back_change_leaves_the_version_and_its_token_is_never_reused():
+    claim = ClaimFactory()
+    before = dataset_version()
+    with pytest.raises(RuntimeError), transaction.atomic():
+        claim.statement = "Never committed."
+        claim.save()
+        seen_inside = dataset_version()
+        raise RuntimeError("roll back")
+    assert dataset_version() == before
+    claim.statement = "A different edit, committed."
+    claim.save()
+    assert dataset_version() not in {before, seen_inside}
