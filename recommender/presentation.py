@@ -6,6 +6,12 @@ CHART_WIDTH = 700
 CHART_LABEL_WIDTH = 260
 CHART_ROW = 26
 
+# A verdict page explains the criteria that decided it in full and lists the rest in one table, so
+# that it stays readable (and small) with a hundred criteria: the API document has everything.
+REASONS_IN_FULL = 5
+CLAIMS_PER_SIDE = 3
+CHART_BARS = 12
+
 
 @dataclass(frozen=True)
 class Bar:
@@ -24,6 +30,8 @@ def verdict_page(snapshot: dict) -> dict:
     leader, runner_up = snapshot["leader"], snapshot["runner_up"]
     scores = {r["framework"]: r["score"] for r in snapshot["ranking"]}
     claims = snapshot["claims"]
+    reasons = [_reason(r, criteria, leader, runner_up, claims) for r in snapshot["reasons"]]
+    weights = _weights(snapshot, criteria)
     return {
         "leader": _framework(leader, names, scores),
         "runner_up": _framework(runner_up, names, scores),
@@ -37,7 +45,8 @@ def verdict_page(snapshot: dict) -> dict:
             for r in snapshot["ranking"]
             if r["excluded_reason"]
         ],
-        "reasons": [_reason(r, criteria, leader, runner_up, claims) for r in snapshot["reasons"]],
+        "reasons": reasons[:REASONS_IN_FULL],
+        "other_reasons": reasons[REASONS_IN_FULL:],
         "flips": [
             {
                 "criterion": criteria[f["criterion"]]["name"],
@@ -47,18 +56,9 @@ def verdict_page(snapshot: dict) -> dict:
             }
             for f in snapshot["flips"]
         ],
-        "weights": [
-            {
-                "slug": slug,
-                "name": criteria[slug]["name"],
-                "weight": weight,
-                "default": criteria[slug]["default_weight"],
-                "because": snapshot["weight_reasons"].get(slug, []),
-                "must_have": slug in snapshot["must_haves"],
-            }
-            for slug, weight in sorted(
-                snapshot["weights"].items(), key=lambda item: criteria[item[0]]["name"]
-            )
+        "weights": weights,
+        "moved_weights": [
+            w for w in weights if w["weight"] != w["default"] or w["must_have"] or w["because"]
         ],
         "also_worth_a_look": [
             _framework(r["framework"], names, scores | {r["framework"]: r["score"]})
@@ -66,6 +66,21 @@ def verdict_page(snapshot: dict) -> dict:
         ],
         "chart": contributions_chart(snapshot["reasons"], criteria),
     }
+
+
+def _weights(snapshot: dict, criteria: dict) -> list[dict]:
+    """Every criterion's weight after the answers, by criterion name, with the moves behind it."""
+    return [
+        {
+            "slug": slug,
+            "name": criteria[slug]["name"],
+            "weight": weight,
+            "default": criteria[slug]["default_weight"],
+            "because": snapshot["weight_reasons"].get(slug, []),
+            "must_have": slug in snapshot["must_haves"],
+        }
+        for slug, weight in sorted(snapshot["weights"].items(), key=lambda item: criteria[item[0]]["name"])
+    ]
 
 
 def _framework(slug: str | None, names: dict, scores: dict) -> dict | None:
@@ -80,7 +95,15 @@ def _reason(reason: dict, criteria: dict, leader: str, runner_up: str | None, cl
         if framework is None:
             continue
         cell = reason["cells"][framework]
-        sides.append({**cell, "framework": framework, "claims": [claims[str(i)] for i in cell["claim_ids"]]})
+        shown = [claims[str(i)] for i in cell["claim_ids"][:CLAIMS_PER_SIDE]]
+        sides.append(
+            {
+                **cell,
+                "framework": framework,
+                "claims": shown,
+                "more_claims": len(cell["claim_ids"]) - len(shown),
+            }
+        )
     return {
         "criterion": reason["criterion"],
         "name": criteria[reason["criterion"]]["name"],
@@ -93,7 +116,7 @@ def _reason(reason: dict, criteria: dict, leader: str, runner_up: str | None, cl
 
 def contributions_chart(reasons: list[dict], criteria: dict) -> dict:
     """Horizontal bars from a centre line: right for the leader, left for the runner-up."""
-    shown = [r for r in reasons if round(r["contribution"], 1) != 0]
+    shown = [r for r in reasons if round(r["contribution"], 1) != 0][:CHART_BARS]
     half = (CHART_WIDTH - CHART_LABEL_WIDTH) / 2
     centre = CHART_LABEL_WIDTH + half
     largest = max((abs(r["contribution"]) for r in shown), default=1) or 1

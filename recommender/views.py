@@ -61,14 +61,18 @@ def verdict_detail(request: HttpRequest, verdict_id) -> HttpResponse:
     return cached_page(request, f"verdict:{version}", render_page)
 
 
-@require_POST
+@require_http_methods(["GET", "HEAD", "POST"])
 def reweigh(request: HttpRequest, verdict_id) -> HttpResponse:
-    """Re-score the same answers with the weights the visitor edited: a new verdict."""
+    """The verdict's weights as a form; posted, the same answers re-scored with them: a new verdict."""
     verdict = get_object_or_404(Verdict, pk=verdict_id)
-    names = {slug: c["name"] for slug, c in verdict.snapshot["criteria"].items()}
+    page = verdict_page(verdict.snapshot)
+    names = {row["slug"]: row["name"] for row in page["weights"]}
+    if request.method != "POST":
+        form = WeightsForm(names, initial={row["slug"]: round(row["weight"]) for row in page["weights"]})
+        return _render_weights(request, verdict, page, form)
     form = WeightsForm(names, request.POST)
     if not form.is_valid():
-        return _render_verdict(request, verdict, dataset_version(), weights_form=form, status=400)
+        return _render_weights(request, verdict, page, form, status=400)
     again = VerdictRequest(verdict.answers, form.cleaned_data, verdict.frameworks)
     return redirect(compute(again))
 
@@ -95,20 +99,22 @@ def methodology(request: HttpRequest) -> HttpResponse:
     return render(request, "recommender/methodology.html", constants)
 
 
-def _render_verdict(
-    request, verdict: Verdict, current_version: str, weights_form=None, status=200, extra=None
-) -> HttpResponse:
-    page = verdict_page(verdict.snapshot)
-    if weights_form is None:
-        names = {w["slug"]: w["name"] for w in page["weights"]}
-        weights_form = WeightsForm(names, initial={w["slug"]: round(w["weight"]) for w in page["weights"]})
+def _render_verdict(request, verdict: Verdict, current_version: str, extra=None) -> HttpResponse:
     context = {
         "verdict": verdict,
-        "page": page,
-        "weights_form": weights_form,
-        "weight_rows": [(row, weights_form[row["slug"]]) for row in page["weights"]],
+        "page": verdict_page(verdict.snapshot),
         "evidence_changed": verdict.dataset_version != current_version,
         "share_url": request.build_absolute_uri(verdict.get_absolute_url()),
         **(extra or {}),
     }
-    return render(request, "recommender/verdict.html", context, status=status)
+    return render(request, "recommender/verdict.html", context)
+
+
+def _render_weights(request, verdict: Verdict, page: dict, form: WeightsForm, status=200) -> HttpResponse:
+    context = {
+        "verdict": verdict,
+        "page": page,
+        "weights_form": form,
+        "weight_rows": [(row, form[row["slug"]]) for row in page["weights"]],
+    }
+    return render(request, "recommender/weights.html", context, status=status)

@@ -7,9 +7,9 @@ from django.utils.html import escape
 
 from compare_site.page_cache import CSRF_SLOT
 from frameworks.models import Claim
-from recommender import scoring
+from recommender import presentation, scoring
 from recommender.models import Verdict
-from tests.factories import ClaimFactory
+from tests.factories import ClaimFactory, CriterionFactory
 
 pytestmark = pytest.mark.usefixtures("seeded")
 
@@ -120,7 +120,8 @@ def test_verdict_page_shows_headline_reasons_evidence_flips_weights_and_share_li
     assert "stale" in page and "sources disagree" in page
     # The chart, with a text equivalent.
     assert "<svg" in page and "<desc" in page
-    assert 'name="admin-interface"' in page and 'type="number"' in page
+    assert "Admin interface: 10 (default" in page  # the weights the answers moved
+    assert reverse("recommender:weights", args=[verdict.id]) in page
     assert "Also worth a look" in page and "FastAPI" in page
     assert f"http://testserver{verdict.get_absolute_url()}" in page
 
@@ -148,7 +149,7 @@ def test_editing_a_weight_gives_a_new_verdict(client):
     verdict = submit(client, CONTENT_SITE)
     weights = {slug: int(w) for slug, w in verdict.snapshot["weights"].items()}
     response = client.post(
-        reverse("recommender:reweigh", args=[verdict.id]), {**weights, "admin-interface": 0}
+        reverse("recommender:weights", args=[verdict.id]), {**weights, "admin-interface": 0}
     )
     assert response.status_code == 302
     again = Verdict.objects.exclude(pk=verdict.pk).get()
@@ -159,7 +160,7 @@ def test_editing_a_weight_gives_a_new_verdict(client):
 def test_a_weight_outside_0_to_10_is_refused_with_400(client):
     verdict = submit(client, {})
     weights = {slug: int(w) for slug, w in verdict.snapshot["weights"].items()}
-    response = client.post(reverse("recommender:reweigh", args=[verdict.id]), {**weights, "orm": 11})
+    response = client.post(reverse("recommender:weights", args=[verdict.id]), {**weights, "orm": 11})
     assert response.status_code == 400
     assert "less than or equal to 10" in response.content.decode()
     assert Verdict.objects.count() == 1
@@ -223,19 +224,61 @@ def test_a_cached_verdict_page_costs_one_query_and_never_reads_the_claims(client
     assert without_token(again) == without_token(first) and 'data-winner="django"' in again
 
 
+def test_a_verdict_page_without_a_form_sets_no_cookie(client):
+    verdict = submit(Client(), CONTENT_SITE)
+    for _ in range(2):  # rendered, then from the cache
+        response = Client().get(verdict.get_absolute_url())
+        assert response.status_code == 200 and not response.cookies
+        assert "<form" not in response.content.decode()
+
+
 def test_each_visitor_gets_their_own_working_csrf_token_on_a_cached_verdict_page(client):
     verdict = submit(client, CONTENT_SITE)
-    client.get(verdict.get_absolute_url())  # cached now
-    weights = {slug: int(w) for slug, w in verdict.snapshot["weights"].items()}
+    Claim.objects.filter(seed_key="django-admin-generated").update(statement="Edited since.")
+    client.get(verdict.get_absolute_url())  # cached now, with the re-run form
     tokens = []
     for _ in range(2):
         visitor = Client(enforce_csrf_checks=True)
         page = visitor.get(verdict.get_absolute_url()).content.decode()
         token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
         tokens.append(token)
-        url = reverse("recommender:reweigh", args=[verdict.id])
-        assert visitor.post(url, {**weights, "csrfmiddlewaretoken": token}).status_code == 302
+        url = reverse("recommender:rerun", args=[verdict.id])
+        assert visitor.post(url, {"csrfmiddlewaretoken": token}).status_code == 302
     assert CSRF_SLOT not in page and tokens[0] != tokens[1]
+
+
+def test_a_long_verdict_explains_the_deciding_criteria_in_full_and_tables_the_rest(client):
+    flask = Claim.objects.filter(framework__slug="flask").first()
+    for index in range(presentation.REASONS_IN_FULL + 3):
+        criterion = CriterionFactory(name=f"Extra criterion {index}", default_weight=5)
+        for framework, rating in (
+            (flask.framework, 1),
+            (Claim.objects.get(seed_key="django-admin-generated").framework, 5),
+        ):
+            ClaimFactory.create_batch(
+                presentation.CLAIMS_PER_SIDE + 2, framework=framework, criterion=criterion, rating=rating
+            )
+    verdict = submit(client, CONTENT_SITE)
+    page = client.get(verdict.get_absolute_url()).content.decode()
+    reasons = verdict.snapshot["reasons"]
+    assert page.count('<article class="reason"') == presentation.REASONS_IN_FULL
+    table = page[page.index('<table class="other-reasons">') :]
+    for reason in reasons[presentation.REASONS_IN_FULL :]:
+        name = verdict.snapshot["criteria"][reason["criterion"]]["name"]
+        assert f'<th scope="row">{escape(name)}' in table
+    assert f"And {2} more claims, quoted on the comparison page." in page
+    assert "?frameworks=django,flask" in table
+
+
+def test_the_weights_page_offers_every_criterion_and_refuses_bad_weights(client):
+    verdict = submit(client, CONTENT_SITE)
+    url = reverse("recommender:weights", args=[verdict.id])
+    page = client.get(url).content.decode()
+    for slug in verdict.snapshot["weights"]:
+        assert f'name="{slug}"' in page
+    assert 'value="10"' in page and verdict.get_absolute_url() in page
+    refused = client.post(url, {slug: "many" for slug in verdict.snapshot["weights"]})
+    assert refused.status_code == 400 and "whole number from 0 to 10" in refused.content.decode()
 
 
 def test_when_every_framework_fails_a_must_have_the_page_says_so(client):
