@@ -1,5 +1,6 @@
 import uuid
 
+from django.http import HttpResponse
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, permissions, status, viewsets
 from rest_framework.response import Response
@@ -8,7 +9,12 @@ from compare_site.api_conditional import ConditionalReadMixin
 from compare_site.api_support import AnonymousPostThrottle
 
 from .models import Question, Verdict
-from .serializers import QuestionSerializer, RecommendationRequestSerializer, RecommendationSerializer
+from .serializers import (
+    QuestionSerializer,
+    RecommendationRequestSerializer,
+    RecommendationSerializer,
+    recommendation_json,
+)
 from .verdicts import VerdictRequest, compute
 
 
@@ -50,4 +56,10 @@ class RecommendationViewSet(ConditionalReadMixin, mixins.RetrieveModelMixin, vie
             VerdictRequest(data["answers"], data["weights"], data.get("frameworks", [])),
             getattr(asked, "questions", None),
         )
+        if request.accepted_renderer.format == "json":  # the usual case: the kept document as it is
+            return HttpResponse(
+                recommendation_json(request, verdict),
+                status=status.HTTP_201_CREATED,
+                content_type="application/json",
+            )
         return Response(self.get_serializer(verdict).data, status=status.HTTP_201_CREATED)

@@ -1,6 +1,9 @@
+import json
+
 from django.core.cache import cache
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
+from rest_framework.renderers import JSONRenderer
 
 from criteria.models import MAX_WEIGHT, MIN_WEIGHT, Criterion
 from frameworks.models import Framework
@@ -10,6 +13,9 @@ from .verdicts import answer_errors, load_questions
 
 # A verdict's API document, built once, is kept this long.
 DOCUMENT_SECONDS = 3600
+
+# Where the URL goes in a kept document: the first key after the id, which cannot hold it.
+EMPTY_URL = b'"url":""'
 
 
 class ChoiceWeightSerializer(serializers.ModelSerializer):
@@ -83,6 +89,8 @@ class RecommendationRequestSerializer(serializers.Serializer):
         return list(dict.fromkeys(frameworks))
 
     def validate_weights(self, weights):
+        if not weights:
+            return weights
         known = set(Criterion.objects.filter(slug__in=weights).values_list("slug", flat=True))
         unknown = [slug for slug in weights if slug not in known]
         if unknown:
@@ -143,16 +151,9 @@ class RecommendationSerializer(serializers.Serializer):
     weights = serializers.DictField(child=serializers.FloatField())
 
     def to_representation(self, verdict):
-        # A verdict never changes: its document is built once (the URL depends on the host asking).
-        url = self.context["request"].build_absolute_uri(verdict.get_absolute_url())
-        key = f"recommendation-document:{verdict.id}"
-        document = cache.get(key)
-        if document is None:
-            document = self._document(verdict)
-            cache.set(key, document, DOCUMENT_SECONDS)
-        return {**document, "url": url}
+        return json.loads(recommendation_json(self.context["request"], verdict))
 
-    def _document(self, verdict) -> dict:
+    def document(self, verdict) -> dict:
         snapshot = verdict.snapshot
         claims = snapshot["claims"]
         # PostgreSQL's jsonb does not keep key order, so the sides are ordered here, leader first.
@@ -181,6 +182,18 @@ class RecommendationSerializer(serializers.Serializer):
             "weights": snapshot["weights"],
         }
         return _project(self, document)
+
+
+def recommendation_json(request, verdict) -> bytes:
+    """The verdict's API document as JSON. A verdict never changes, so its document is built and
+    encoded once and kept; only the URL follows the host asking."""
+    key = f"recommendation-json:{verdict.id}"
+    encoded = cache.get(key)
+    if encoded is None:
+        encoded = JSONRenderer().render(RecommendationSerializer().document(verdict))
+        cache.set(key, encoded, DOCUMENT_SECONDS)
+    url = json.dumps(request.build_absolute_uri(verdict.get_absolute_url())).encode()
+    return encoded.replace(EMPTY_URL, b'"url":' + url, 1)
 
 
 def _project(serializer: serializers.Serializer, data: dict) -> dict:

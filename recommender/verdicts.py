@@ -11,7 +11,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import astuple, dataclass, field
 
 from django.core.cache import cache
-from django.db import IntegrityError, transaction
+from django.db import DEFAULT_DB_ALIAS, IntegrityError, transaction
 from django.db.models import Prefetch
 
 from compare_site.table_versions import table_state
@@ -156,8 +156,15 @@ def _fingerprint(request: VerdictRequest, compared: list[str], moves: list[Weigh
 
 
 def _stored_verdict(fingerprint: str) -> Verdict | None:
-    """From the cache only: when it has forgotten, storing again finds the row (see _store)."""
-    return cache.get(f"verdict-by-fingerprint:{fingerprint}")
+    """From the cache only: when it has forgotten, storing again finds the row (see _store).
+
+    The cache keeps the id alone. The verdict comes back with every other field deferred: a
+    repeat post needs its id and its document (kept by id), not its snapshot.
+    """
+    verdict_id = cache.get(f"verdict-by-fingerprint:{fingerprint}")
+    if verdict_id is None:
+        return None
+    return Verdict.from_db(DEFAULT_DB_ALIAS, ["id"], [verdict_id])
 
 
 def _store(verdict: Verdict) -> Verdict:
@@ -167,7 +174,7 @@ def _store(verdict: Verdict) -> Verdict:
             verdict.save()
     except IntegrityError:
         verdict = Verdict.objects.get(fingerprint=verdict.fingerprint)
-    cache.set(f"verdict-by-fingerprint:{verdict.fingerprint}", verdict, VERDICT_CACHE_SECONDS)
+    cache.set(f"verdict-by-fingerprint:{verdict.fingerprint}", verdict.id, VERDICT_CACHE_SECONDS)
     return verdict
 
 

@@ -39,6 +39,24 @@ def test_posting_answers_returns_the_stored_verdict(api):
         assert {"criterion", "current_weight", "flip_weight", "new_winner"} <= set(flip)
 
 
+def test_a_repeated_post_answers_with_the_stored_verdict_and_the_asking_host_s_url(api, settings):
+    settings.ALLOWED_HOSTS = ["testserver", "localhost"]
+    payload = {"answers": CONTENT_SITE}
+    first = api.post(RECOMMEND, payload, format="json").json()
+    again = api.post(RECOMMEND, payload, format="json", HTTP_HOST="localhost")
+    assert again.status_code == 201 and again["Content-Type"] == "application/json"
+    body = again.json()
+    assert body["url"] == first["url"].replace("testserver", "localhost")
+    assert {**body, "url": ""} == {**first, "url": ""} and list(body) == list(first)
+    assert Verdict.objects.count() == 1
+
+
+def test_the_browsable_api_renders_the_same_verdict(api):
+    body = api.post(RECOMMEND, {"answers": CONTENT_SITE}, format="json").json()
+    page = api.post(RECOMMEND, {"answers": CONTENT_SITE}, format="json", HTTP_ACCEPT="text/html")
+    assert page.status_code == 201 and body["id"] in page.content.decode()
+
+
 def test_a_stored_verdict_reads_back_frozen(api):
     body = api.post(RECOMMEND, {"answers": {"project": "iot"}}, format="json").json()
     again = api.get(f"{RECOMMEND}{body['id']}/")
