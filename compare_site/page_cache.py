@@ -20,6 +20,7 @@ LONGEST_CACHED_PATH = 500
 
 # Stands in for the CSRF token in cached HTML; letters and digits only, so escaping leaves it whole.
 CSRF_SLOT = "csrftokenslot5f0c2a9e"
+_CSRF_SLOT_BYTES = CSRF_SLOT.encode()
 
 
 def cached_page(request: HttpRequest, state: str, render: Callable[[], HttpResponse]) -> HttpResponse:
@@ -31,13 +32,15 @@ def cached_page(request: HttpRequest, state: str, render: Callable[[], HttpRespo
     if entry is None:
         response = render()
         if response.status_code != 200 or len(path) > LONGEST_CACHED_PATH:
-            response.content = with_csrf_token(response.content.decode(), request)
+            response.content = with_csrf_token(response.content, request)
             return response
-        entry = (response.content.decode(), response["Content-Type"])
+        entry = (response.content, response["Content-Type"])
         cache.set(key, entry, PAGE_SECONDS)
     content, content_type = entry
     return HttpResponse(with_csrf_token(content, request), content_type=content_type)
 
 
-def with_csrf_token(content: str, request: HttpRequest) -> str:
-    return content.replace(CSRF_SLOT, get_token(request)) if CSRF_SLOT in content else content
+def with_csrf_token(content: bytes, request: HttpRequest) -> bytes:
+    if _CSRF_SLOT_BYTES not in content:
+        return content
+    return content.replace(_CSRF_SLOT_BYTES, get_token(request).encode())

@@ -16,6 +16,7 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
     path("api/redoc/", SpectacularRedocView.as_view(url_name="schema"), name="api-redoc"),
     path("api/", include(router.urls)),
-    path("", include("frameworks.urls")),
+    # The visitor's pages first: Django tries the patterns in order, on every request.
     path("", include("recommender.urls")),
+    path("", include("frameworks.urls")),
 ]
