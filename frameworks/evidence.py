@@ -160,5 +160,5 @@ EVIDENCE_MODELS = [Claim, Source, Framework, Criterion]
 
 
 def dataset_version() -> str:
-    """Changes whenever any evidence is added, edited or removed: one primary-key lookup (compare_site/table_versions.py)."""
+    """Changes whenever any evidence is added, edited or removed: one primary-key lookup."""
     return table_state(EVIDENCE_MODELS)[0]
