@@ -1,7 +1,7 @@
 """Whole pages kept in the cache, keyed by everything they depend on; never invalidated.
 
-A key holds the version of the data the page was rendered from (one cheap query over the history
-tables, e.g. `frameworks.evidence.evidence_key`), so an edit makes new keys and old entries age
+A key holds the version of the data the page was rendered from (one primary-key lookup of the
+table versions, e.g. `frameworks.evidence.evidence_key`), so an edit makes new keys and old entries age
 out. Pages render once with a slot where the CSRF token goes, and each response gets its visitor's
 own token: a page without a form sets no cookie.
 """

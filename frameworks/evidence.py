@@ -6,7 +6,8 @@ summary itself (`summarise_cell`) is plain Python; `build_matrix` reads the data
 `load_matrix` serves it from the cache.
 
 The cache is keyed by the dataset version and the staleness cutoff, never invalidated: any change
-to the evidence writes a history row, which changes the version, so the next reader builds anew.
+to the evidence makes a database trigger write a new version token (compare_site/table_triggers.py),
+so the next reader builds anew.
 """
 
 import datetime

@@ -80,7 +80,7 @@ def remove() -> Counts:
 
 
 def _create(model, objects: list) -> list:
-    """Rows and their history rows in bulk: the new history moves the dataset version on."""
+    """Rows and their history rows in bulk, so that editors see where they came from."""
     return bulk_create_with_history(objects, model, batch_size=BATCH, default_change_reason="seed_synthetic")
 
 

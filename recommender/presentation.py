@@ -31,7 +31,7 @@ def verdict_page(snapshot: dict) -> dict:
     scores = {r["framework"]: r["score"] for r in snapshot["ranking"]}
     claims = snapshot["claims"]
     reasons = [_reason(r, criteria, leader, runner_up, claims) for r in snapshot["reasons"]]
-    weights = _weights(snapshot, criteria)
+    weights = verdict_weights(snapshot)
     return {
         "leader": _framework(leader, names, scores),
         "runner_up": _framework(runner_up, names, scores),
@@ -68,8 +68,9 @@ def verdict_page(snapshot: dict) -> dict:
     }
 
 
-def _weights(snapshot: dict, criteria: dict) -> list[dict]:
+def verdict_weights(snapshot: dict) -> list[dict]:
     """Every criterion's weight after the answers, by criterion name, with the moves behind it."""
+    criteria = snapshot["criteria"]
     return [
         {
             "slug": slug,

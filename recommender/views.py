@@ -8,7 +8,7 @@ from frameworks.evidence import dataset_version
 from . import scoring
 from .forms import QuestionnaireForm, WeightsForm, initial_answers
 from .models import Verdict
-from .presentation import verdict_page
+from .presentation import verdict_page, verdict_weights
 from .verdicts import VerdictRequest, compute, load_questions, questionnaire_version
 
 
@@ -65,14 +65,14 @@ def verdict_detail(request: HttpRequest, verdict_id) -> HttpResponse:
 def reweigh(request: HttpRequest, verdict_id) -> HttpResponse:
     """The verdict's weights as a form; posted, the same answers re-scored with them: a new verdict."""
     verdict = get_object_or_404(Verdict, pk=verdict_id)
-    page = verdict_page(verdict.snapshot)
-    names = {row["slug"]: row["name"] for row in page["weights"]}
+    weights = verdict_weights(verdict.snapshot)
+    names = {row["slug"]: row["name"] for row in weights}
     if request.method != "POST":
-        form = WeightsForm(names, initial={row["slug"]: round(row["weight"]) for row in page["weights"]})
-        return _render_weights(request, verdict, page, form)
+        form = WeightsForm(names, initial={row["slug"]: round(row["weight"]) for row in weights})
+        return _render_weights(request, verdict, weights, form)
     form = WeightsForm(names, request.POST)
     if not form.is_valid():
-        return _render_weights(request, verdict, page, form, status=400)
+        return _render_weights(request, verdict, weights, form, status=400)
     again = VerdictRequest(verdict.answers, form.cleaned_data, verdict.frameworks)
     return redirect(compute(again))
 
@@ -110,11 +110,10 @@ def _render_verdict(request, verdict: Verdict, current_version: str, extra=None)
     return render(request, "recommender/verdict.html", context)
 
 
-def _render_weights(request, verdict: Verdict, page: dict, form: WeightsForm, status=200) -> HttpResponse:
+def _render_weights(request, verdict: Verdict, weights: list[dict], form: WeightsForm, status=200):
     context = {
         "verdict": verdict,
-        "page": page,
         "weights_form": form,
-        "weight_rows": [(row, form[row["slug"]]) for row in page["weights"]],
+        "weight_rows": [(row, form[row["slug"]]) for row in weights],
     }
     return render(request, "recommender/weights.html", context, status=status)
