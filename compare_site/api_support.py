@@ -11,6 +11,8 @@ from rest_framework.pagination import PageNumberPagination
 from rest_framework.parsers import JSONParser
 from rest_framework.throttling import AnonRateThrottle
 
+from .client_address import client_address
+
 
 class Pagination(PageNumberPagination):
     page_size_query_param = "page_size"
@@ -45,3 +47,7 @@ class AnonymousPostThrottle(AnonRateThrottle):
         if request.method in ("GET", "HEAD", "OPTIONS"):
             return True
         return super().allow_request(request, view)
+
+    def get_ident(self, request):
+        # DRF's own reading trusts any X-Forwarded-For unless told how many proxies there are.
+        return client_address(request)

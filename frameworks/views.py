@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET, require_POST
 
+from compare_site.client_address import client_address
 from compare_site.page_cache import cached_page
 from criteria.models import Criterion
 
@@ -145,7 +146,7 @@ def _published_claim(pk: int) -> Claim:
 
 
 def _within_report_rate(request: HttpRequest) -> bool:
-    key = f"problem-reports:{request.META.get('REMOTE_ADDR', 'unknown')}"
+    key = f"problem-reports:{client_address(request)}"
     cache.add(key, 0, timeout=3600)
     try:
         return cache.incr(key) <= REPORTS_PER_HOUR

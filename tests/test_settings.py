@@ -8,12 +8,12 @@ import pytest
 from django.conf import settings
 
 SHOW = "from django.conf import settings; print({expr})"
+# Variables this test run sets for itself, which a process loading settings afresh must not inherit.
+SET_BY_TESTS = {"DEBUG", "SECRET_KEY", "DATABASE_URL", "REDIS_URL", "HTTPS"}
 
 
 def load_settings(expr: str = "1", **env: str) -> subprocess.CompletedProcess:
-    clean = {
-        k: v for k, v in os.environ.items() if k not in {"DEBUG", "SECRET_KEY", "DATABASE_URL", "REDIS_URL"}
-    }
+    clean = {k: v for k, v in os.environ.items() if k not in SET_BY_TESTS}
     code = f"import django; django.setup(); {SHOW.format(expr=expr)}"
     return subprocess.run(
         [sys.executable, "-c", code],
