@@ -22,10 +22,12 @@ import time
 import urllib.parse
 import urllib.request
 from pathlib import Path
+from typing import IO
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results"
 README = ROOT / "bench" / "README.md"
+GUNICORN_CONFIG = ROOT / "compare_site" / "gunicorn.conf.py"
 PYTHON = sys.executable
 PORT = int(os.environ.get("BENCH_PORT", "8765"))
 BASE = f"http://127.0.0.1:{PORT}"
@@ -44,22 +46,27 @@ TARGETS = {
     "GET /questionnaire/": (0.5, 0.5),
 }
 
+SOCKET_ERRORS = ("connect", "read", "write", "timeout")
+
 POST_SCRIPT = """wrk.method = "POST"
 wrk.body = '{body}'
 wrk.headers["Content-Type"] = "application/json"
 """
 
 
-def environment(database_url: str, synthetic: bool) -> dict:
-    return {
+def environment(database_url: str, synthetic: bool, real_throttle: bool = False) -> dict:
+    env = {
         **os.environ,
         "DEBUG": "false",
         "SECRET_KEY": "benchmark-only-not-a-secret",
         "ALLOWED_HOSTS": "127.0.0.1,localhost",
+        "HTTPS": "false",  # wrk speaks plain HTTP to gunicorn: no TLS proxy in front to redirect to
         "DATABASE_URL": database_url,
-        "API_ANONYMOUS_POST_RATE": "1000000/second",  # the benchmark posts far faster than a visitor
         "INCLUDE_SYNTHETIC_DATA": "true" if synthetic else "false",
     }
+    if not real_throttle:
+        env["API_ANONYMOUS_POST_RATE"] = "1000000/second"  # the benchmark posts far faster than a visitor
+    return env
 
 
 def manage(env: dict, *args: str) -> str:
@@ -71,13 +78,11 @@ def manage(env: dict, *args: str) -> str:
     return done.stdout
 
 
-def start_gunicorn(env: dict) -> subprocess.Popen:
+def start_gunicorn(env: dict, *options: str, log: IO | None = None) -> subprocess.Popen:
+    """gunicorn with the production configuration, `options` overriding it; its output to `log`."""
     server = subprocess.Popen(
-        [
-            PYTHON, "-m", "gunicorn", "compare_site.wsgi",
-            "--bind", f"127.0.0.1:{PORT}", "--workers", str(WORKERS), "--log-level", "warning",
-        ],
-        cwd=ROOT, env=env,
+        [PYTHON, "-m", "gunicorn", "--config", str(GUNICORN_CONFIG), "--bind", f"127.0.0.1:{PORT}", *options],
+        cwd=ROOT, env=env, stdout=log, stderr=log,
     )  # fmt: skip
     for _ in range(100):
         try:
@@ -128,14 +133,16 @@ def parse_wrk(output: str) -> dict:
 
     requests = int(re.search(r"(\d+) requests in", output).group(1))
     non_2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
+    # wrk prints this line only when there was at least one socket error.
     socket = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", output)
+    socket_errors = dict(zip(SOCKET_ERRORS, map(int, socket.groups()) if socket else [0] * 4, strict=True))
     return {
         "rps": float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1)),
         "p50_ms": latency_ms("50"),
         "p99_ms": latency_ms("99"),
         "requests": requests,
-        "errors": (int(non_2xx.group(1)) if non_2xx else 0)
-        + (sum(int(n) for n in socket.groups()) if socket else 0),
+        "socket_errors": socket_errors,
+        "errors": (int(non_2xx.group(1)) if non_2xx else 0) + sum(socket_errors.values()),
     }
 
 
@@ -238,7 +245,11 @@ def main() -> None:
         for index, dataset in enumerate(["seed", "synthetic"]):
             if dataset == "synthetic":
                 manage(env, "seed_synthetic", "--frameworks", "50", "--criteria", "100", "--claims", "20000")
-            server = start_gunicorn(environment(database_url, synthetic=dataset == "synthetic"))
+            # Sync workers, as for the figures in bench/README.md, so that runs stay comparable.
+            server = start_gunicorn(
+                environment(database_url, synthetic=dataset == "synthetic"),
+                *("--workers", str(WORKERS), "--worker-class", "sync", "--log-level", "warning"),
+            )
             try:
                 print(f"== {dataset} data", flush=True)
                 runs = measure(dataset, str(post_script))
