@@ -12,6 +12,7 @@ from rest_framework.parsers import JSONParser
 from rest_framework.throttling import AnonRateThrottle
 
 from .client_address import client_address
+from .rate_limit import retry_after
 
 
 class Pagination(PageNumberPagination):
@@ -44,9 +45,16 @@ class AnonymousPostThrottle(AnonRateThrottle):
     scope = "anonymous-posts"
 
     def allow_request(self, request, view):
-        if request.method in ("GET", "HEAD", "OPTIONS"):
+        if request.method in ("GET", "HEAD", "OPTIONS") or request.user.is_authenticated:
             return True
-        return super().allow_request(request, view)
+        # An atomic counter, not DRF's request history: concurrent posts each count.
+        self.seconds_to_wait = retry_after(
+            f"{self.scope}:{self.get_ident(request)}", self.num_requests, self.duration
+        )
+        return self.seconds_to_wait is None
+
+    def wait(self):
+        return self.seconds_to_wait
 
     def get_ident(self, request):
         # DRF's own reading trusts any X-Forwarded-For unless told how many proxies there are.

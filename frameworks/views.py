@@ -1,6 +1,6 @@
 import json
+import math
 
-from django.core.cache import cache
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
@@ -11,6 +11,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from compare_site.client_address import client_address
 from compare_site.page_cache import cached_page
+from compare_site.rate_limit import retry_after
 from criteria.models import Criterion
 
 from . import compare as comparison
@@ -123,11 +124,16 @@ def report_problem(request: HttpRequest, pk: int) -> HttpResponse:
     form = ProblemReportForm(request.POST)
     if not form.is_valid():
         return _render_claim(request, claim, form, status=400)
-    if not _within_report_rate(request):
+    wait = retry_after(f"problem-reports:{client_address(request)}", REPORTS_PER_HOUR, 3600)
+    if wait is not None:
+        minutes = math.ceil(wait / 60)
         form.add_error(
-            None, f"You have sent {REPORTS_PER_HOUR} reports in the last hour: please try again later."
+            None,
+            f"You have sent {REPORTS_PER_HOUR} reports this hour: please try again in {minutes} minutes.",
         )
-        return _render_claim(request, claim, form, status=429)
+        response = _render_claim(request, claim, form, status=429)
+        response["Retry-After"] = str(wait)
+        return response
     report = form.save(commit=False)
     report.claim = claim
     report.save()
@@ -143,16 +149,6 @@ def _published_claim(pk: int) -> Claim:
     return get_object_or_404(
         Claim.objects.published().select_related("framework", "criterion", "source", "superseded_by"), pk=pk
     )
-
-
-def _within_report_rate(request: HttpRequest) -> bool:
-    key = f"problem-reports:{client_address(request)}"
-    cache.add(key, 0, timeout=3600)
-    try:
-        return cache.incr(key) <= REPORTS_PER_HOUR
-    except ValueError:  # the counter expired between add and incr
-        cache.set(key, 1, timeout=3600)
-        return True
 
 
 def _render_claim(request, claim: Claim, form, status: int = 200) -> HttpResponse:
