@@ -1,9 +1,19 @@
+import logging
 from urllib.parse import unquote_to_bytes
 
-from django.http import HttpResponseBadRequest
+from django.db import InterfaceError, OperationalError
+from django.http import HttpResponse, HttpResponseBadRequest, JsonResponse
+from django.template import loader
+from django.utils.cache import add_never_cache_headers
+
+logger = logging.getLogger(__name__)
 
 NUL_REFUSED = "NUL characters are not allowed in addresses or query strings."
 NOT_UTF8 = "The query string or form data is not valid UTF-8."
+
+# When a client may try again after the database failed to answer: a restart or failover takes seconds.
+DATABASE_RETRY_AFTER_SECONDS = 10
+DATABASE_UNAVAILABLE = "The database is not answering at the moment. Please try again in a few seconds."
 
 
 def refuse_malformed_input(get_response):
@@ -36,3 +46,31 @@ def _is_utf8_form_encoded(raw: bytes) -> bool:
 
 def _bad_request(message: str) -> HttpResponseBadRequest:
     return HttpResponseBadRequest(message, content_type="text/plain; charset=utf-8")
+
+
+class DatabaseUnavailable:
+    """A view that cannot reach the database answers 503 with Retry-After, not a 500 traceback.
+
+    The connection that failed is closed by Django when the request ends, so the next request
+    connects afresh, and the site recovers by itself once the database is back.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if not isinstance(exception, (OperationalError, InterfaceError)):
+            return None
+        logger.error("database unavailable for %s %s", request.method, request.path, exc_info=exception)
+        if request.path.startswith("/api/"):
+            response = JsonResponse({"detail": DATABASE_UNAVAILABLE}, status=503)
+        else:
+            # Rendered without the request, as Django's own 500 page is: context processors may
+            # need the database (the user, the session), which is what just failed.
+            response = HttpResponse(loader.render_to_string("503.html"), status=503)
+        response["Retry-After"] = str(DATABASE_RETRY_AFTER_SECONDS)
+        add_never_cache_headers(response)
+        return response

@@ -8,6 +8,7 @@ from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from compare_site.versioned_cache import forget_in_process
+from tests import services
 from tests.factories import UserFactory
 
 IN_CI = os.environ.get("CI", "").lower() == "true"
@@ -91,3 +92,16 @@ def reviewer_client(client, reviewer):
 def seeded(db):
     """The shipped dataset: evidence and questionnaire, as `make run` loads it."""
     call_command("seed", stdout=io.StringIO())
+
+
+# The service tests' own PostgreSQL and Redis (tests/services.py), one of each per test module.
+@pytest.fixture(scope="module")
+def postgres():
+    with services.Postgres() as cluster:
+        yield cluster
+
+
+@pytest.fixture(scope="module")
+def redis_server():
+    with services.Redis() as server:
+        yield server

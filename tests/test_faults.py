@@ -1,0 +1,183 @@
+"""The site under gunicorn survives its services failing, and recovers by itself when they return.
+
+One throwaway PostgreSQL and Redis for the module (conftest.py, tests/services.py); each test that
+stops one starts it again.
+"""
+
+import threading
+import time
+from collections import Counter
+
+import pytest
+
+from tests.services import Redis, Site, prepare_database, production_environment, wait_until
+
+pytestmark = pytest.mark.services
+
+ANSWERS = {"answers": {"experience": "experienced", "project": "content-site", "admin": "yes"}}
+CLAIMS = "/api/claims/?framework=django"
+QUESTION = "How much web development have you done?"  # the first question of the seed data
+WORKERS = 2
+
+
+@pytest.fixture(scope="module")
+def site(postgres, redis_server, tmp_path_factory):
+    env = production_environment(postgres.url, redis_server.url, tmp_path_factory.mktemp("static"))
+    prepare_database(env)
+    with Site(env, tmp_path_factory.mktemp("gunicorn") / "stderr.log", workers=WORKERS) as server:
+        yield server
+
+
+@pytest.fixture(scope="module")
+def expected(site):
+    """What the pages say with every service up: the answers to compare with during a fault."""
+    claims, verdict = site.get(CLAIMS), site.request("POST", "/api/recommendations/", ANSWERS)
+    assert claims.status == 200 and verdict.status == 201
+    return {"claims": claims.json(), "verdict": verdict.json()}
+
+
+def assert_pages_are_right(site: Site, expected: dict) -> None:
+    """The pages answer 200 with the right content: the same as with every service up."""
+    questionnaire = site.get("/questionnaire/")
+    assert questionnaire.status == 200 and QUESTION in questionnaire.text
+    claims = site.get(CLAIMS)
+    assert claims.status == 200 and claims.json() == expected["claims"]
+    verdict = site.request("POST", "/api/recommendations/", ANSWERS)
+    assert verdict.status == 201 and verdict.json() == expected["verdict"]
+    page = site.get(f"/verdict/{expected['verdict']['id']}/")
+    assert page.status == 200 and "Django" in page.text
+
+
+def cache_holds_pages(redis_server: Redis) -> bool:
+    return bool(redis_server.client.keys("*page:*"))
+
+
+class Traffic:
+    """Requests in a loop on a thread of their own while the block runs; the statuses they got.
+
+    Bounded: it stops at the end of the block, or after `seconds` or `most` requests.
+    """
+
+    def __init__(self, site: Site, seconds: float = 60, most: int = 5000):
+        self.statuses: Counter[int] = Counter()
+        self._site, self._deadline, self._most = site, time.monotonic() + seconds, most
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def _run(self) -> None:
+        requests = [
+            ("GET", "/questionnaire/", None),
+            ("GET", CLAIMS, None),
+            ("POST", "/api/recommendations/", ANSWERS),
+        ]
+        for count in range(self._most):
+            if self._stop.is_set() or time.monotonic() > self._deadline:
+                return
+            method, path, data = requests[count % len(requests)]
+            try:
+                self.statuses[self._site.request(method, path, data).status] += 1
+            except OSError:  # the server closed or refused the connection: counted as status 0
+                self.statuses[0] += 1
+            time.sleep(0.01)
+
+    def __enter__(self) -> "Traffic":
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._stop.set()
+        self._thread.join(timeout=30)
+
+
+def test_while_postgresql_restarts_pages_answer_503_and_recover_by_themselves(site, postgres, expected):
+    assert_pages_are_right(site, expected)
+    log_before = len(site.log())
+    with Traffic(site) as traffic:
+        with postgres.down():
+            # Twice each, so that both workers, whose kept connections have just died, answer.
+            for _ in range(WORKERS):
+                page = site.get("/questionnaire/")
+                assert page.status == 503 and "Back in a moment" in page.text
+                assert page.headers["Retry-After"].isdigit() and "Traceback" not in page.text
+                for answer in (site.get(CLAIMS), site.request("POST", "/api/recommendations/", ANSWERS)):
+                    assert answer.status == 503 and answer.headers["Retry-After"].isdigit()
+                    assert "database" in answer.json()["detail"]
+                ready = site.get("/readyz")
+                assert ready.status == 503 and ready.json()["cache"] == "ok"
+                assert "refused" in ready.json()["database"]
+                # Pages that need no database are still served.
+                assert site.get("/").status == 200 and site.get("/healthz").status == 200
+        recovered_in = wait_until(
+            lambda: all(site.get(path).status == 200 for path in ("/questionnaire/", CLAIMS, "/readyz") * 2),
+            10,
+            "the site answers 200 again after PostgreSQL started",
+        )
+        for _ in range(3):
+            assert_pages_are_right(site, expected)
+    # Under traffic the whole time: every answer was a page or a 503, never a 500 or a dropped connection.
+    assert set(traffic.statuses) <= {200, 201, 503} and traffic.statuses[503] > 0, traffic.statuses
+    log = site.log()[log_before:]
+    assert "database unavailable for GET /questionnaire/" in log and "Internal Server Error" not in log
+    assert recovered_in < 5
+
+
+def test_a_postgresql_restart_between_requests_goes_unnoticed(site, postgres, expected):
+    for _ in range(WORKERS):
+        assert_pages_are_right(site, expected)  # each worker now keeps a connection
+    with postgres.down():
+        pass
+    # The kept connections are dead; each is checked before its first use and replaced.
+    for _ in range(WORKERS):
+        assert_pages_are_right(site, expected)
+
+
+def test_without_redis_the_site_serves_from_the_database_and_uses_redis_again_when_it_returns(
+    site, redis_server, expected
+):
+    assert_pages_are_right(site, expected)
+    assert cache_holds_pages(redis_server)
+    log_before = len(site.log())
+    with redis_server.down():
+        for _ in range(5):
+            assert_pages_are_right(site, expected)
+        ready = site.get("/readyz")
+        assert ready.status == 503 and ready.json()["database"] == "ok"
+        assert "refused" in ready.json()["cache"].lower()
+        log = site.log()[log_before:]
+        # Logged once per outage by each worker, not once per call (there were dozens).
+        assert 1 <= log.count("is unreachable (ConnectionError") <= WORKERS, log
+    # A new, empty Redis on the same port. With no restart of the app, a worker that saw the outage
+    # tries Redis again once its pause is over, says so, and the pages fill the cache again.
+    wait_until(
+        lambda: (
+            site.get("/questionnaire/").status == 200
+            and cache_holds_pages(redis_server)
+            and "answers again; the cache is back in use" in site.log()[log_before:]
+        ),
+        15,
+        "the pages are cached in Redis again",
+    )
+    assert site.get("/readyz").status == 200
+    assert_pages_are_right(site, expected)
+
+
+def test_a_hung_redis_costs_a_timeout_now_and_then_not_one_per_call(site, redis_server, expected):
+    requests, log_before = 20, len(site.log())
+    with redis_server.hung():
+        start = time.monotonic()
+        for _ in range(requests):
+            claims = site.get(CLAIMS)
+            assert claims.status == 200 and claims.json() == expected["claims"]
+        elapsed = time.monotonic() - start
+        ready = site.get("/readyz")
+        assert ready.status == 503 and "Timeout" in ready.json()["cache"]
+    # Each request reads and writes the cache: waiting out the 0.5 s read timeout on every call
+    # would take over 20 s; leaving Redis alone for a while after a failure costs about one per worker.
+    assert elapsed < 5, f"{requests} requests took {elapsed:.1f} s"
+    assert "is unreachable (TimeoutError" in site.log()[log_before:]
+    redis_server.client.flushdb()  # what the paused Redis still had queued is not proof of use
+    wait_until(
+        lambda: site.get("/questionnaire/").status == 200 and cache_holds_pages(redis_server),
+        15,
+        "the pages are cached in Redis again",
+    )
