@@ -6,6 +6,7 @@ out. Pages render once with a slot where the CSRF token goes, and each response 
 own token: a page without a form sets no cookie.
 """
 
+import hashlib
 from collections.abc import Callable
 
 from django.core.cache import cache
@@ -27,17 +28,25 @@ def cached_page(request: HttpRequest, state: str, render: Callable[[], HttpRespo
     """This URL's page as rendered from the data in `state`: from the cache, or `render()` (given
     CSRF_SLOT as its token), kept when it is a 200 for a URL of sensible length."""
     path = request.get_full_path()
-    key = f"page:{state}:{request.get_host()}:{path}"
+    if len(path) > LONGEST_CACHED_PATH:
+        return _uncached(request, render())
+    # Hashed: a query string may hold anything, and cache keys must stay short and plain.
+    address = hashlib.sha256(f"{request.get_host()}{path}".encode()).hexdigest()[:32]
+    key = f"page:{state}:{address}"
     entry = cache.get(key)
     if entry is None:
         response = render()
-        if response.status_code != 200 or len(path) > LONGEST_CACHED_PATH:
-            response.content = with_csrf_token(response.content, request)
-            return response
+        if response.status_code != 200:
+            return _uncached(request, response)
         entry = (response.content, response["Content-Type"])
         cache.set(key, entry, PAGE_SECONDS)
     content, content_type = entry
     return HttpResponse(with_csrf_token(content, request), content_type=content_type)
+
+
+def _uncached(request: HttpRequest, response: HttpResponse) -> HttpResponse:
+    response.content = with_csrf_token(response.content, request)
+    return response
 
 
 def with_csrf_token(content: bytes, request: HttpRequest) -> bytes:
