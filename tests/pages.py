@@ -34,3 +34,16 @@ def resolve_page(path: str) -> str:
     if path == "source":
         return reverse("frameworks:source", args=[claim.source_id])
     return reverse("frameworks:claim", args=[claim.pk])
+
+
+def public_forms() -> dict[str, str]:
+    """Every form a visitor can post, by name: the address it posts to."""
+    verdict = compute(VerdictRequest(answers={"project": ["content-site"]}))
+    claim = Claim.objects.published().first()
+    return {
+        "questionnaire": "/questionnaire/",
+        "preview": "/questionnaire/preview/",
+        "weights": reverse("recommender:weights", args=[verdict.id]),
+        "rerun": reverse("recommender:rerun", args=[verdict.id]),
+        "report": reverse("frameworks:report", args=[claim.pk]),
+    }

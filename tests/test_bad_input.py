@@ -10,8 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from compare_site.middleware import NOT_UTF8
-from frameworks.models import Claim
-from recommender.verdicts import VerdictRequest, compute
+from tests.pages import public_forms
 
 pytestmark = pytest.mark.usefixtures("seeded")
 
@@ -49,18 +48,6 @@ PROPERTY = settings(
 )
 
 
-def form_targets() -> dict[str, str]:
-    verdict = compute(VerdictRequest(answers={"project": ["content-site"]}))
-    claim = Claim.objects.published().first()
-    return {
-        "questionnaire": "/questionnaire/",
-        "preview": "/questionnaire/preview/",
-        "weights": f"/verdict/{verdict.id}/weights/",
-        "rerun": f"/verdict/{verdict.id}/rerun/",
-        "report": f"/claims/{claim.pk}/report/",
-    }
-
-
 def never_a_500(send) -> None:
     """`send(fields)` answers any fields with a 2xx/3xx, or a 4xx that says what is wrong."""
 
@@ -78,7 +65,7 @@ def never_a_500(send) -> None:
 
 @pytest.mark.parametrize("target", ["questionnaire", "preview", "weights", "rerun", "report"])
 def test_forms_answer_any_posted_fields_with_a_page_not_a_500(target):
-    url = form_targets()[target]
+    url = public_forms()[target]
     never_a_500(lambda fields: Client().post(url, fields))
 
 
@@ -120,18 +107,18 @@ def test_paths_that_are_not_utf8_are_not_found(client, url):
     ],
 )
 def test_form_bodies_that_are_not_utf8_or_hold_nul_get_400_saying_so(target, body, says):
-    response = Client().post(form_targets()[target], body, content_type="application/x-www-form-urlencoded")
+    response = Client().post(public_forms()[target], body, content_type="application/x-www-form-urlencoded")
     assert response.status_code == 400 and says in response.content.decode()
 
 
 def test_a_nul_in_a_report_is_refused_with_a_message():
-    response = Client().post(form_targets()["report"], {"message": "Wrong\x00quote."})
+    response = Client().post(public_forms()["report"], {"message": "Wrong\x00quote."})
     assert response.status_code == 400 and "Null characters are not allowed" in response.content.decode()
 
 
 def test_an_oversized_form_body_is_refused_with_400(client, settings):
     response = client.post(
-        form_targets()["report"], {"message": "x" * (settings.DATA_UPLOAD_MAX_MEMORY_SIZE + 1)}
+        public_forms()["report"], {"message": "x" * (settings.DATA_UPLOAD_MAX_MEMORY_SIZE + 1)}
     )
     assert response.status_code == 400
 

@@ -12,6 +12,7 @@ import pytest
 from django.conf import settings as project_settings
 from django.test import Client
 
+from tests.pages import public_forms
 from tests.test_settings import SET_BY_TESTS, load_settings
 
 # What a production deployment sets (README, "Deployment"): everything else is the default.
@@ -121,3 +122,10 @@ def test_anonymous_pages_without_a_form_set_no_cookie(path):
 def test_health_probes_answer_over_plain_http(client, production_security):
     assert client.get("/healthz").status_code == 200
     assert client.get("/readyz").status_code == 200
+
+
+@pytest.mark.usefixtures("seeded")
+@pytest.mark.parametrize("form", ["questionnaire", "preview", "weights", "rerun", "report"])
+def test_every_public_form_needs_its_csrf_token(form):
+    response = Client(enforce_csrf_checks=True).post(public_forms()[form], {"message": "Wrong."})
+    assert response.status_code == 403 and "missing its security token" in response.content.decode()

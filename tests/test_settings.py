@@ -9,7 +9,8 @@ from django.conf import settings
 
 SHOW = "from django.conf import settings; print({expr})"
 # Variables this test run sets for itself, which a process loading settings afresh must not inherit.
-SET_BY_TESTS = {"DEBUG", "SECRET_KEY", "DATABASE_URL", "REDIS_URL", "HTTPS"}
+# (The browser tests allow Django's ORM inside Playwright's event loop, which check --deploy reports.)
+SET_BY_TESTS = {"DEBUG", "SECRET_KEY", "DATABASE_URL", "REDIS_URL", "HTTPS", "DJANGO_ALLOW_ASYNC_UNSAFE"}
 
 
 def load_settings(expr: str = "1", **env: str) -> subprocess.CompletedProcess:
