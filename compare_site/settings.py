@@ -121,12 +121,13 @@ PERMISSIONS_POLICY = {
 
 # Admin logins: after AXES_FAILURE_LIMIT failures for one username, or from one address, further
 # attempts are refused for AXES_COOLOFF_MINUTES, before any password is hashed. The lockout always
-# ends, and failing again while locked does not extend it.
+# ends, and failing again while locked does not extend it. A successful login clears nothing: it
+# would clear every failure from its address too, so one account of one's own would reset the count.
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5, minimum=1)
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 15, minimum=1))
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
-AXES_RESET_ON_SUCCESS = True
+AXES_RESET_ON_SUCCESS = False
 AXES_CLIENT_IP_CALLABLE = "compare_site.client_address.client_address"
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_HTTP_RESPONSE_CODE = 429

@@ -7,6 +7,7 @@ import pytest
 from axes.models import AccessAttempt
 from django.conf import settings as project_settings
 from django.contrib.auth.hashers import MD5PasswordHasher
+from django.test import Client
 
 from tests.factories import UserFactory
 
@@ -100,3 +101,14 @@ def test_behind_a_proxy_a_forged_forwarded_for_cannot_dodge_the_lockout(client, 
     assert locked.status_code == 429
     # A different visitor behind the same proxy is not locked out with them.
     assert log_in(client, "edith", PASSWORD, address=proxy, forwarded="198.51.100.20").status_code == 302
+
+
+def test_logging_in_to_an_account_of_ones_own_does_not_reset_the_count(client, editor):
+    UserFactory(username="mallory", role="Editor")
+    answers = []
+    for _ in range(3):  # a few guesses at edith's password, then a login as oneself, again and again
+        answers += [log_in(client, "edith").status_code for _ in range(LIMIT - 1)]
+        client.logout()
+        answers.append(log_in(Client(), "mallory", PASSWORD).status_code)
+    assert 429 in answers
+    assert log_in(client, "edith", PASSWORD).status_code == 429
