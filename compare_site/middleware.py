@@ -1,7 +1,7 @@
 import logging
 from urllib.parse import unquote_to_bytes
 
-from django.db import InterfaceError, OperationalError
+from django.db import InterfaceError, OperationalError, connection
 from django.http import HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.template import loader
 from django.utils.cache import add_never_cache_headers
@@ -62,7 +62,9 @@ class DatabaseUnavailable:
         return self.get_response(request)
 
     def process_exception(self, request, exception):
-        if not isinstance(exception, (OperationalError, InterfaceError)):
+        # Only a database that does not answer: a query's own error (a missing table, a deadlock,
+        # SQLite's lock) is a fault to see as one, in the debug page or the 500 log.
+        if not isinstance(exception, (OperationalError, InterfaceError)) or connection.is_usable():
             return None
         logger.error("database unavailable for %s %s", request.method, request.path, exc_info=exception)
         if request.path.startswith("/api/"):

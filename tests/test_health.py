@@ -3,7 +3,10 @@
 import json
 
 import pytest
+from django.db import OperationalError
+from django.test import RequestFactory
 
+from compare_site.middleware import DatabaseUnavailable
 from tests.test_settings import load_settings
 
 pytestmark = pytest.mark.django_db
@@ -45,3 +48,10 @@ def test_readyz_answers_503_naming_the_service_that_is_down(variable, url, down)
         and ("refused" in body[down].lower() or "connect" in body[down].lower())
     )
     assert all(value == "ok" for name, value in body.items() if name != down)
+
+
+def test_a_query_error_on_a_database_that_answers_stays_an_error():
+    # A 503 "database not answering" would hide a missing table or a deadlock behind a retry page.
+    unavailable = DatabaseUnavailable(lambda request: None)
+    error = OperationalError("no such table: frameworks_claim")
+    assert unavailable.process_exception(RequestFactory().get("/questionnaire/"), error) is None
