@@ -26,11 +26,17 @@ def address(forwarded: str | None, remote: str = "10.0.0.2") -> str:
         (2, "192.0.2.1, 203.0.113.5, 10.0.0.1", "203.0.113.5"),
         (2, "203.0.113.5", "203.0.113.5"),  # fewer entries than proxies: the leftmost
         (1, " , 203.0.113.5 ,", "203.0.113.5"),  # blanks are not addresses
+        (1, "<script>, unknown", "10.0.0.2"),  # nor is text: the nearest proxy's address instead
+        (1, "2001:DB8::1", "2001:db8::1"),  # canonical, as the lockout records store it
     ],
 )
 def test_the_client_is_the_entry_the_outermost_trusted_proxy_wrote(settings, proxies, forwarded, expected):
     settings.TRUSTED_PROXY_COUNT = proxies
     assert address(forwarded) == expected
+
+
+def test_a_missing_remote_address_is_still_an_address(settings):
+    assert address(None, remote="") == "0.0.0.0"
 
 
 def forged_posts(api, count: int) -> list[int]:
