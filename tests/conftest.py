@@ -1,5 +1,6 @@
 import io
 import os
+from types import SimpleNamespace
 
 import pytest
 from django.core.cache import cache
@@ -7,6 +8,7 @@ from django.core.management import call_command
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
+from compare_site import rate_limit
 from compare_site.versioned_cache import forget_in_process
 from tests import services
 from tests.factories import UserFactory
@@ -31,6 +33,17 @@ def _plain_static_files(settings):
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
+
+
+# Half a minute into a minute and half an hour into an hour (1,800,000,000 is a whole hour).
+MID_WINDOW = 1_800_001_830.0
+
+
+@pytest.fixture(autouse=True)
+def _rate_limit_windows_hold_still(monkeypatch):
+    # Rate limits count per fixed window of the clock: a test running across a window's end would
+    # see its counts start afresh half-way. Only the rate limiter's clock stands still.
+    monkeypatch.setattr(rate_limit, "time", SimpleNamespace(time=lambda: MID_WINDOW))
 
 
 @pytest.fixture(autouse=True)
