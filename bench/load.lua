@@ -1,4 +1,4 @@
--- wrk script for bench/load.py: each connection takes the next request of a fixed cycle (the
+-- wrk script for bench/load.py: each wrk thread sends the next request of a fixed cycle (the
 -- busiest pages, API reads and the recommendation post) and every answer is counted by status.
 -- Arguments after "--": the verdict page's path, then the JSON body to post.
 --

@@ -11,9 +11,9 @@ Writes bench/results/load.json; gunicorn's and Django's log go to bench/results/
     make load                                       # 60 s, 64 connections
     LOAD_DURATION=10 LOAD_CONNECTIONS=16 make load  # a quick trial; LOAD_WARMUP (s) defaults to 5
 
-DATABASE_URL defaults to the database compare_site_load on the local PostgreSQL server, created
-if missing; REDIS_URL to Redis database 13 on the local server, which is flushed first: throttle
-history and cached pages left by an earlier run would change the figures.
+LOAD_DATABASE_URL defaults to the database compare_site_load on the local PostgreSQL server,
+created if missing; LOAD_REDIS_URL to Redis database 13 on the local server, which is flushed
+first: throttle counters and cached pages left by an earlier run would change the figures.
 """
 
 import json
@@ -45,8 +45,10 @@ from run import (
 DURATION = int(os.environ.get("LOAD_DURATION", "60"))
 WARMUP = int(os.environ.get("LOAD_WARMUP", "5"))
 CONNECTIONS = int(os.environ.get("LOAD_CONNECTIONS", "64"))
-DATABASE_URL = os.environ.get("DATABASE_URL") or "postgres://postgres@127.0.0.1:5432/compare_site_load"
-REDIS_URL = os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/13"
+# Variables of their own: the run migrates and seeds this database and flushes this Redis database,
+# which must never be the ones DATABASE_URL and REDIS_URL name for the site itself.
+DATABASE_URL = os.environ.get("LOAD_DATABASE_URL") or "postgres://postgres@127.0.0.1:5432/compare_site_load"
+REDIS_URL = os.environ.get("LOAD_REDIS_URL") or "redis://127.0.0.1:6379/13"
 SCRIPT = ROOT / "bench" / "load.lua"
 SERVER_LOG = RESULTS / "load-server.log"
 CLASSES = ("2xx/3xx", "429", "other 4xx", "5xx")
