@@ -117,6 +117,8 @@ def _instance(model: type[models.Model], record, users: dict[str, int], where: s
         except ValidationError as error:
             problem = " ".join(error.messages)
             raise ImportRefused(f"{where}: {model_field.name} {value!r}: {problem}") from None
+        except (TypeError, ValueError):  # e.g. a number where a date belongs
+            raise ImportRefused(f"{where}: {model_field.name} {value!r} is not a valid value.") from None
     return model(**values)
 
 

@@ -277,6 +277,12 @@ def exported(seeded) -> dict:
             id="history",
         ),
         pytest.param(
+            "frameworks.historicalclaim",
+            {"history_date": 5},
+            "history_date 5 is not a valid",
+            id="wrong-type",
+        ),
+        pytest.param(
             "recommender.choiceweight", {"delta": 11}, "choice_weight_delta_in_range", id="questionnaire"
         ),
     ],
