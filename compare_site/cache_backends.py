@@ -4,8 +4,8 @@ What the site caches is either rebuilt from the database on a miss (pages, verdi
 evidence matrices) or can be done without for a while (throttle counters: nobody is throttled), so
 a Redis outage should cost speed, not requests. While Redis does not answer, each operation behaves
 as on a cache that keeps nothing (Django's DummyCache): reads miss, writes are dropped. After a
-failure the process leaves Redis alone for RETRY_AFTER_SECONDS, so a hung Redis costs one socket
-timeout per process now and then rather than one per call, and then tries again by itself. The
+failure the process leaves Redis alone for RETRY_AFTER_SECONDS, so a hung Redis costs a socket
+timeout per thread now and then rather than one per call, and then tries again by itself. The
 warning is logged once per outage, and once more when Redis answers again.
 """
 

@@ -88,7 +88,7 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 
 # Reverse proxies in front of the app (0: clients connect directly). With N, the client's address
-# is the Nth entry from the right of X-Forwarded-For, the one the nearest trusted proxy saw, so a
+# is the Nth entry from the right of X-Forwarded-For, the one the outermost trusted proxy saw, so a
 # forged header cannot change it; and X-Forwarded-Proto says whether the visitor used HTTPS.
 TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
 if TRUSTED_PROXY_COUNT:
@@ -297,7 +297,6 @@ SPECTACULAR_SETTINGS = {
     "SERVE_INCLUDE_SCHEMA": False,
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
-    "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
     "ENUM_NAME_OVERRIDES": {
         "FrameworkKindEnum": "frameworks.models.Framework.Kind",

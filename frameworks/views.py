@@ -5,6 +5,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.defaultfilters import pluralize
 from django.urls import reverse
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET, require_POST
@@ -129,7 +130,8 @@ def report_problem(request: HttpRequest, pk: int) -> HttpResponse:
         minutes = math.ceil(wait / 60)
         form.add_error(
             None,
-            f"You have sent {REPORTS_PER_HOUR} reports this hour: please try again in {minutes} minutes.",
+            f"You have sent {REPORTS_PER_HOUR} reports this hour: please try again in "
+            f"{minutes} minute{pluralize(minutes)}.",
         )
         response = _render_claim(request, claim, form, status=429)
         response["Retry-After"] = str(wait)
