@@ -8,7 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.template.defaultfilters import pluralize
 from django.urls import reverse
 from django.utils.safestring import mark_safe
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from compare_site.client_address import client_address
 from compare_site.page_cache import cached_page
@@ -25,7 +25,7 @@ from .models import Claim, Framework, Source
 REPORTS_PER_HOUR = 5
 
 
-@require_GET
+@require_safe
 def compare(request: HttpRequest) -> HttpResponse:
     if request.GET.get("format") == "csv":  # a download: its headers are not kept with the page
         return _compare(request)
@@ -57,7 +57,7 @@ def _compare(request: HttpRequest) -> HttpResponse:
     return render(request, "frameworks/compare.html", context, status=400 if error else 200)
 
 
-@require_GET
+@require_safe
 def framework_list(request: HttpRequest) -> HttpResponse:
     frameworks = Framework.objects.annotate(
         claim_count=Count("claims", filter=Q(claims__status=Claim.Status.PUBLISHED))
@@ -65,7 +65,7 @@ def framework_list(request: HttpRequest) -> HttpResponse:
     return render(request, "frameworks/framework_list.html", {"frameworks": frameworks})
 
 
-@require_GET
+@require_safe
 def framework_detail(request: HttpRequest, slug: str) -> HttpResponse:
     framework = get_object_or_404(Framework, slug=slug)
     claims = (
@@ -74,12 +74,12 @@ def framework_detail(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "frameworks/framework_detail.html", {"framework": framework, "claims": claims})
 
 
-@require_GET
+@require_safe
 def criterion_list(request: HttpRequest) -> HttpResponse:
     return render(request, "frameworks/criterion_list.html", {"criteria": Criterion.objects.order_by("name")})
 
 
-@require_GET
+@require_safe
 def criterion_detail(request: HttpRequest, slug: str) -> HttpResponse:
     criterion = get_object_or_404(Criterion, slug=slug)
     matrix = load_matrix()
@@ -96,7 +96,7 @@ def criterion_detail(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "frameworks/criterion_detail.html", {"criterion": criterion, "cells": cells})
 
 
-@require_GET
+@require_safe
 def source_list(request: HttpRequest) -> HttpResponse:
     sources = Source.objects.annotate(
         claim_count=Count("claims", filter=Q(claims__status=Claim.Status.PUBLISHED))
@@ -104,7 +104,7 @@ def source_list(request: HttpRequest) -> HttpResponse:
     return render(request, "frameworks/source_list.html", {"sources": sources})
 
 
-@require_GET
+@require_safe
 def source_detail(request: HttpRequest, pk: int) -> HttpResponse:
     source = get_object_or_404(Source, pk=pk)
     claims = (
@@ -113,7 +113,7 @@ def source_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "frameworks/source_detail.html", {"source": source, "claims": claims})
 
 
-@require_GET
+@require_safe
 def claim_detail(request: HttpRequest, pk: int) -> HttpResponse:
     claim = _published_claim(pk)
     return _render_claim(request, claim, ProblemReportForm())
@@ -142,7 +142,7 @@ def report_problem(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect(f"{reverse('frameworks:claim', args=[claim.pk])}?reported=1#report")
 
 
-@require_GET
+@require_safe
 def changes(request: HttpRequest) -> HttpResponse:
     return render(request, "frameworks/changes.html", {"changes": recent_changes()})
 

@@ -1,6 +1,6 @@
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from compare_site.page_cache import CSRF_SLOT, cached_page
 from frameworks.evidence import dataset_version
@@ -12,14 +12,14 @@ from .presentation import verdict_page, verdict_weights
 from .verdicts import VerdictRequest, compute, load_questions, questionnaire_version
 
 
-@require_GET
+@require_safe
 def home(request: HttpRequest) -> HttpResponse:
     return render(request, "recommender/home.html")
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def questionnaire(request: HttpRequest) -> HttpResponse:
-    if request.method == "GET":
+    if request.method != "POST":
         version = questionnaire_version()
         return cached_page(
             request, f"questionnaire:{version}", lambda: _render_questionnaire(request, version)
@@ -49,7 +49,7 @@ def preview(request: HttpRequest) -> HttpResponse:
     return render(request, "recommender/_preview.html", {"page": verdict_page(verdict.snapshot)})
 
 
-@require_GET
+@require_safe
 def verdict_detail(request: HttpRequest, verdict_id) -> HttpResponse:
     # A verdict never changes; only the "evidence changed" notice follows the data.
     version = dataset_version()
@@ -84,7 +84,7 @@ def rerun(request: HttpRequest, verdict_id) -> HttpResponse:
     return redirect(compute(VerdictRequest(verdict.answers, verdict.weight_overrides, verdict.frameworks)))
 
 
-@require_GET
+@require_safe
 def methodology(request: HttpRequest) -> HttpResponse:
     constants = {
         "min_weight": scoring.MIN_WEIGHT,
