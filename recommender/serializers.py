@@ -1,6 +1,7 @@
 import json
 
 from django.core.cache import cache
+from django.core.validators import slug_re
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework.renderers import JSONRenderer
@@ -91,7 +92,10 @@ class RecommendationRequestSerializer(serializers.Serializer):
     def validate_weights(self, weights):
         if not weights:
             return weights
-        known = set(Criterion.objects.filter(slug__in=weights).values_list("slug", flat=True))
+        # Keys are never validated by DRF: only slug-shaped ones may reach the query (PostgreSQL
+        # refuses a NUL character in a parameter, and nothing else can be a criterion anyway).
+        slugs = [key for key in weights if slug_re.match(key)]
+        known = set(Criterion.objects.filter(slug__in=slugs).values_list("slug", flat=True))
         unknown = [slug for slug in weights if slug not in known]
         if unknown:
             raise serializers.ValidationError(f"Unknown criterion or criteria: {', '.join(unknown)}.")

@@ -107,6 +107,8 @@ def test_the_api_and_the_html_page_agree_on_the_same_answers(api, client):
         ({"weights": {"orm": 11}}, "weights", "less than or equal to 10"),
         ({"weights": {"orm": "heavy"}}, "weights", "A valid integer is required."),
         ({"weights": {"elegance": 5}}, "weights", "Unknown criterion or criteria: elegance."),
+        ({"weights": {"o\u0000rm": 5}}, "weights", "Unknown criterion or criteria: o"),  # never sent to SQL
+        ({"weights": {"orm; DROP TABLE x": 5}}, "weights", "Unknown criterion or criteria: orm; DROP"),
     ],
 )
 def test_bad_input_gets_400_naming_the_field(api, payload, field, message):
