@@ -53,6 +53,22 @@ class _Service:
     def __exit__(self, *exc) -> None:
         self.close()
 
+    def start(self) -> None:
+        raise NotImplementedError
+
+    def stop(self) -> None:
+        raise NotImplementedError
+
+    @contextlib.contextmanager
+    def down(self) -> Iterator[None]:
+        """Stopped inside the block, started again on the same port after it, whatever happened
+        (a new redis-server starts empty)."""
+        self.stop()
+        try:
+            yield
+        finally:
+            self.start()
+
     def close(self) -> None:
         raise NotImplementedError
 
@@ -111,15 +127,6 @@ class Postgres(_Service):
         """A fast shutdown: sessions are ended, as in a restart or a failover."""
         self._run("pg_ctl", "stop", "--pgdata", "data", "--wait", "--mode", "fast")
 
-    @contextlib.contextmanager
-    def down(self) -> Iterator[None]:
-        """Stopped inside the block, started again on the same port after it, whatever happened."""
-        self.stop()
-        try:
-            yield
-        finally:
-            self.start()
-
     def close(self) -> None:
         if (self.folder / "data" / "postmaster.pid").exists():
             self.stop()
@@ -158,15 +165,6 @@ class Redis(_Service):
     def stop(self) -> None:
         self._process.terminate()
         self._process.wait(timeout=10)
-
-    @contextlib.contextmanager
-    def down(self) -> Iterator[None]:
-        """Stopped inside the block; after it a new, empty redis-server on the same port."""
-        self.stop()
-        try:
-            yield
-        finally:
-            self.start()
 
     @contextlib.contextmanager
     def hung(self) -> Iterator[None]:
