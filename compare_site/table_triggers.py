@@ -5,6 +5,8 @@ trigger lives in the database, so every way of changing rows counts (the admin, 
 loads, queryset.update(), raw SQL), with no invalidation code in save() or signals.
 """
 
+from django.db import migrations
+
 VERSION_TABLE = "compare_site_tableversion"
 PG_FUNCTION = "compare_site_touch_table_version"
 
@@ -30,6 +32,20 @@ def watch(schema_editor, table: str) -> None:
 def unwatch(schema_editor, table: str) -> None:
     for statement in _remove_sql(schema_editor.connection.vendor, table):
         schema_editor.execute(statement)
+
+
+def rewatch_operation(*tables: str):
+    """A migration operation that puts back the triggers of `tables`: run it last in any migration
+    that alters them. SQLite rebuilds a table for most schema changes (adding a NOT NULL column,
+    a constraint) and the rebuilt table has no triggers; PostgreSQL keeps them, and this replaces
+    them with the same."""
+
+    def rewatch(apps, schema_editor):
+        for table in tables:
+            unwatch(schema_editor, table)
+            watch(schema_editor, table)
+
+    return migrations.RunPython(rewatch, migrations.RunPython.noop)
 
 
 def _install_sql(vendor: str, table: str) -> list[str]:

@@ -8,6 +8,12 @@ MIN_WEIGHT = 0
 MAX_WEIGHT = 10
 
 
+class CriterionQuerySet(models.QuerySet):
+    def current(self):
+        """The criteria frameworks are compared on: every one not retired."""
+        return self.filter(is_retired=False)
+
+
 class Criterion(models.Model):
     """Something frameworks are compared on, with a rubric that anchors its 1..5 ratings."""
 
@@ -19,6 +25,8 @@ class Criterion(models.Model):
         SECURITY = "security", "Security"
         PERFORMANCE = "performance", "Performance"
         ECOSYSTEM = "ecosystem", "Ecosystem"
+        # The sources' own "use X if ..." rules: weighed when an answer says the case is the visitor's.
+        USE_CASE = "use-case", "Use case"
 
     slug = models.SlugField(unique=True, help_text="Stable identifier used in URLs and the API.")
     name = models.CharField(max_length=100, unique=True)
@@ -35,11 +43,16 @@ class Criterion(models.Model):
         "a rating of 5 means", help_text="What a rating of 5 means on this criterion."
     )
 
+    is_retired = models.BooleanField(
+        "retired",
+        default=False,
+        help_text="A retired criterion is no longer compared; its slug stays, so old verdicts still show it.",
+    )
     is_synthetic = synthetic_flag()
 
     history = HistoricalRecords()
-    objects = VisibleManager()
-    everything = EveryRowManager()
+    objects = VisibleManager.from_queryset(CriterionQuerySet)()
+    everything = EveryRowManager.from_queryset(CriterionQuerySet)()
 
     class Meta:
         ordering = ["name"]

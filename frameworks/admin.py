@@ -62,7 +62,7 @@ class StaleFilter(admin.SimpleListFilter):
 
     def lookups(self, request, model_admin):
         return [
-            ("stale", "Stale (any reason)"),
+            ("stale", "Stale (old or superseded)"),
             ("old", "Older than the staleness limit"),
             ("undated", "Undated"),
             ("superseded", "Superseded"),

@@ -15,9 +15,19 @@ class ClaimFilter(django_filters.FilterSet):
     source = django_filters.NumberFilter(field_name="source_id")
     rating = django_filters.RangeFilter(help_text="rating_min and rating_max, 1 to 5.")
     as_of = django_filters.DateFromToRangeFilter(help_text="as_of_after and as_of_before, YYYY-MM-DD.")
-    stale = django_filters.BooleanFilter(method="filter_stale", help_text="Old, undated or superseded.")
+    stale = django_filters.BooleanFilter(
+        method="filter_stale", help_text="Dated before the staleness limit, undated, or superseded."
+    )
+    undated = django_filters.BooleanFilter(
+        method="filter_undated", help_text="Neither the claim nor its source has a date."
+    )
     contested = django_filters.BooleanFilter(
         method="filter_contested", help_text="The claim's framework and criterion have disagreeing sources."
+    )
+    current = django_filters.BooleanFilter(
+        method="filter_current",
+        help_text="true: claims whose version scope holds the framework's current version (the ones that "
+        "count); false: claims about other versions only.",
     )
     status = django_filters.ChoiceFilter(
         choices=Claim.Status.choices, help_text="Anonymous clients only ever see published claims."
@@ -29,6 +39,13 @@ class ClaimFilter(django_filters.FilterSet):
 
     def filter_stale(self, queryset, name, value):
         return queryset.stale() if value else queryset.fresh()
+
+    def filter_undated(self, queryset, name, value):
+        undated = queryset.undated()
+        return undated if value else queryset.exclude(pk__in=undated.values("pk"))
+
+    def filter_current(self, queryset, name, value):
+        return queryset.in_current_scope(wanted=value)
 
     def filter_contested(self, queryset, name, value):
         contested = queryset.filter(cell_spread__gte=CONTESTED_SPREAD)

@@ -1,11 +1,10 @@
 import datetime
 
-from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxValueValidator, MinValueValidator, URLValidator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models.functions import Trim
+from django.db.models.functions import Coalesce, Trim
 from django.db.models.lookups import Exact
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
@@ -13,33 +12,12 @@ from simple_history.models import HistoricalRecords
 from criteria.models import Criterion
 from criteria.visibility import EveryRowManager, VisibleManager, synthetic_flag
 
+from .fields import HTTP_URL_OR_BLANK, HttpURLField
+from .versions import SCOPE_HELP, in_scope, validate_scope, validate_version
+from .weighing import Witness, witness
+
 MIN_RATING = 1
 MAX_RATING = 5
-
-HTTP_URL_MESSAGE = "Enter a web address that starts with http:// or https://."
-http_url_validator = URLValidator(schemes=["http", "https"], message=HTTP_URL_MESSAGE)
-
-
-class HttpURLFormField(forms.URLField):
-    default_validators = [http_url_validator]
-    # A form field's own messages replace its validators' messages of the same code.
-    default_error_messages = {"invalid": HTTP_URL_MESSAGE}
-
-
-class HttpURLField(models.URLField):
-    """A URL field that accepts web addresses only (the stock one also takes ftp://)."""
-
-    default_validators = [http_url_validator]
-
-    def formfield(self, **kwargs):
-        # An address typed without a scheme is taken as https:// (Django 6's default).
-        return super().formfield(**{"form_class": HttpURLFormField, "assume_scheme": "https", **kwargs})
-
-
-# The same rule as http_url_validator, in the database, where blank means "no address".
-_HTTP_URL_OR_BLANK = (
-    models.Q(url="") | models.Q(url__startswith="http://") | models.Q(url__startswith="https://")
-)
 
 
 class FrameworkQuerySet(models.QuerySet):
@@ -60,7 +38,12 @@ class Framework(models.Model):
     homepage = HttpURLField(blank=True)
     repository = HttpURLField(blank=True)
     licence = models.CharField(max_length=100, blank=True)
-    current_version = models.CharField(max_length=50, blank=True)
+    current_version = models.CharField(
+        max_length=50,
+        blank=True,
+        validators=[validate_version],
+        help_text="The latest release (PEP 440). Claims count when it is inside their version scope.",
+    )
     is_featured = models.BooleanField(
         default=False, help_text="Featured frameworks are the ones the default verdict compares."
     )
@@ -115,7 +98,22 @@ class Source(models.Model):
     published_note = models.CharField(
         max_length=300, blank=True, help_text="How the date is known, or what is known when it is not."
     )
+    revised_on = models.DateField(
+        null=True,
+        blank=True,
+        help_text="For documentation: when the page last changed. Dates its claims when they have no date.",
+    )
     accessed_on = models.DateField(help_text="When the copy that claims quote was taken.")
+    speaks_for = models.ForeignKey(
+        Framework,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="own_sources",
+        help_text="The framework whose project (or maintained extension) publishes this document. "
+        "Empty for independent articles, surveys and benchmarks.",
+    )
+    licence = models.CharField(max_length=100, blank=True, help_text="The document's licence, where known.")
     is_synthetic = synthetic_flag()
 
     history = HistoricalRecords()
@@ -126,7 +124,7 @@ class Source(models.Model):
         ordering = ["title"]
         constraints = [
             models.CheckConstraint(
-                condition=_HTTP_URL_OR_BLANK,
+                condition=HTTP_URL_OR_BLANK,
                 name="source_url_is_http_or_blank",
                 violation_error_message="The URL must start with http:// or https://, or be left empty.",
             ),
@@ -138,6 +136,11 @@ class Source(models.Model):
     @property
     def published_display(self) -> str:
         return describe_publication(self.published_on, self.published_precision, self.published_note)
+
+    @property
+    def dated(self) -> datetime.date | None:
+        """The date the source's text describes: published, else last revised; None when unknown."""
+        return self.published_on or self.revised_on
 
 
 def describe_publication(published_on: datetime.date | None, precision: str, note: str) -> str:
@@ -157,11 +160,15 @@ def stale_cutoff(today: datetime.date | None = None) -> datetime.date:
     return today - datetime.timedelta(days=settings.STALE_AFTER_DAYS)
 
 
+# A claim is dated by its own as-of date, else by its source's (published, else last revised).
+CLAIM_DATE = Coalesce("as_of", "source__published_on", "source__revised_on")
+
+
 def _older_than_limit(today: datetime.date | None) -> models.Q:
-    return models.Q(as_of__lt=stale_cutoff(today))
+    return models.Q(dated__lt=stale_cutoff(today))
 
 
-_UNDATED = models.Q(as_of__isnull=True)
+_UNDATED = models.Q(dated__isnull=True)
 _SUPERSEDED = models.Q(superseded_by__isnull=False)
 
 
@@ -169,21 +176,33 @@ class ClaimQuerySet(models.QuerySet):
     def published(self):
         return self.filter(status=Claim.Status.PUBLISHED)
 
+    def with_date(self):
+        return self.alias(dated=CLAIM_DATE)
+
     def old(self, today: datetime.date | None = None):
-        return self.filter(_older_than_limit(today))
+        return self.with_date().filter(_older_than_limit(today))
 
     def undated(self):
-        return self.filter(_UNDATED)
+        return self.with_date().filter(_UNDATED)
 
     def superseded(self):
         return self.filter(_SUPERSEDED)
 
+    def in_current_scope(self, wanted: bool = True):
+        """Claims whose version scope holds (or, wanted=False, misses) their framework's current version.
+
+        Scopes are PEP 440 specifiers, which SQL cannot read: one query for the scoped claims."""
+        scoped = self.exclude(applies_to="").values_list("id", "applies_to", "framework__current_version")
+        outside = [id_ for id_, scope, version in scoped if not in_scope(scope, version)]
+        return self.exclude(pk__in=outside) if wanted else self.filter(pk__in=outside)
+
     def stale(self, today: datetime.date | None = None):
-        """Claims an editor should look at again: old, undated, or superseded."""
-        return self.filter(_older_than_limit(today) | _UNDATED | _SUPERSEDED)
+        """Dated before the staleness limit, or superseded (undated claims are said apart)."""
+        return self.with_date().filter(_older_than_limit(today) | _SUPERSEDED)
 
     def fresh(self, today: datetime.date | None = None):
-        return self.exclude(_older_than_limit(today) | _UNDATED | _SUPERSEDED)
+        """Dated within the staleness limit and not superseded."""
+        return self.with_date().exclude(_older_than_limit(today) | _UNDATED | _SUPERSEDED)
 
     def with_cell_spread(self):
         """Annotate `cell_spread`: highest minus lowest rating among the current published claims
@@ -238,7 +257,7 @@ class Claim(models.Model):
     )
     unit = models.CharField(max_length=50, blank=True, help_text="The unit of the value, e.g. lines of code.")
     applies_to = models.CharField(
-        "applies to versions", max_length=100, blank=True, help_text="Framework versions, e.g. >=2.0 or 5.2."
+        "applies to versions", max_length=100, blank=True, validators=[validate_scope], help_text=SCOPE_HELP
     )
     as_of = models.DateField(
         null=True, blank=True, help_text="The date the claim describes. Leave empty when unknown."
@@ -338,8 +357,35 @@ class Claim(models.Model):
             seen.add(successor.pk)
             successor = successor.superseded_by
 
+    @property
+    def dated(self) -> datetime.date | None:
+        return self.as_of or self.source.dated
+
     def is_stale(self, today: datetime.date | None = None) -> bool:
-        return self.as_of is None or self.as_of < stale_cutoff(today) or self.superseded_by_id is not None
+        """Superseded, or dated before the staleness limit. Undated is said apart: see is_undated."""
+        dated = self.dated
+        return self.superseded_by_id is not None or (dated is not None and dated < stale_cutoff(today))
+
+    @property
+    def is_undated(self) -> bool:
+        return self.dated is None
+
+    @property
+    def in_scope(self) -> bool:
+        """Whether the claim is about the framework's current version (an empty scope: every version)."""
+        return in_scope(self.applies_to, self.framework.current_version)
+
+    @property
+    def scope_note(self) -> str:
+        """For a claim about other versions: "about Flask <2.0; Flask is at 3.1.3"."""
+        if self.in_scope:
+            return ""
+        name = self.framework.name
+        return f"about {name} {self.applies_to}; {name} is at {self.framework.current_version}"
+
+    @property
+    def witness(self) -> Witness:
+        return witness(self.source.speaks_for_id, self.framework_id)
 
     @property
     def is_editable(self) -> bool:

@@ -1,10 +1,13 @@
 from django.core.validators import slug_re
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from criteria.models import Criterion
 
 from .evidence import CONTESTED_SPREAD
-from .models import Claim, Framework, Source, http_url_validator
+from .fields import http_url_validator
+from .models import Claim, Framework, Source
+from .weighing import Witness
 
 
 class FrameworkSerializer(serializers.ModelSerializer):
@@ -80,7 +83,10 @@ class ClaimSerializer(serializers.ModelSerializer):
     source = serializers.PrimaryKeyRelatedField(queryset=Source.objects.all())
     source_detail = SourceCitationSerializer(source="source", read_only=True)
     stale = serializers.SerializerMethodField()
+    undated = serializers.SerializerMethodField()
     contested = serializers.SerializerMethodField()
+    witness = serializers.SerializerMethodField()
+    applies_to_current_version = serializers.SerializerMethodField()
     version = serializers.IntegerField(
         required=False, min_value=1, help_text="Required when changing a claim: the version you read."
     )
@@ -99,10 +105,13 @@ class ClaimSerializer(serializers.ModelSerializer):
             "value",
             "unit",
             "applies_to",
+            "applies_to_current_version",
             "as_of",
             "status",
             "stale",
+            "undated",
             "contested",
+            "witness",
             "superseded_by",
             "version",
             "created_at",
@@ -112,6 +121,19 @@ class ClaimSerializer(serializers.ModelSerializer):
 
     def get_stale(self, claim) -> bool:
         return claim.is_stale()
+
+    def get_undated(self, claim) -> bool:
+        """Neither the claim nor its source has a date: it weighs a fixed middle amount."""
+        return claim.is_undated
+
+    @extend_schema_field(serializers.ChoiceField(choices=[w.value for w in Witness]))
+    def get_witness(self, claim) -> str:
+        """Who speaks: the framework's own documentation, a rival's, or an independent source."""
+        return claim.witness.value
+
+    def get_applies_to_current_version(self, claim) -> bool:
+        """Whether the framework's current version is inside the claim's scope: only then it counts."""
+        return claim.in_scope
 
     def get_contested(self, claim) -> bool:
         """Whether the published claims in this claim's cell disagree (ClaimQuerySet.with_cell_spread)."""

@@ -1,3 +1,5 @@
+import datetime
+
 import pytest
 from django.urls import reverse
 
@@ -260,13 +262,16 @@ def test_a_duplicate_slug_is_refused_with_a_message(editor_client):
 # Finding stale evidence, and pages that cost the same however much evidence there is.
 
 
-def test_stale_filter_lists_old_undated_and_superseded_claims(editor_client):
+def test_freshness_filters_list_stale_and_undated_claims_apart(editor_client):
     fresh = ClaimFactory(statement="Fresh claim.")
     ClaimFactory(statement="Undated claim.", as_of=None)
     ClaimFactory(statement="Superseded claim.", superseded_by=fresh)
-    page = editor_client.get(CLAIMS, {"freshness": "stale"}).content.decode()
-    assert "Undated claim." in page and "Superseded claim." in page
-    assert "Fresh claim." not in page
+    ClaimFactory(statement="Old claim.", as_of=datetime.date(2001, 1, 1))
+    stale = editor_client.get(CLAIMS, {"freshness": "stale"}).content.decode()
+    assert "Old claim." in stale and "Superseded claim." in stale
+    assert "Fresh claim." not in stale and "Undated claim." not in stale
+    undated = editor_client.get(CLAIMS, {"freshness": "undated"}).content.decode()
+    assert "Undated claim." in undated and "Old claim." not in undated
 
 
 def test_claims_show_inline_on_their_framework_and_source(editor_client):

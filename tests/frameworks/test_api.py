@@ -68,7 +68,11 @@ def test_claims_filter_by_rating_date_source_kind_stale_and_contested(api):
     assert ids(api.get(CLAIMS, {"rating_max": 3})) == {low.id, calm.id}
     assert ids(api.get(CLAIMS, {"as_of_after": high.as_of.isoformat()})) == {high.id, calm.id}
     assert ids(api.get(CLAIMS, {"source_kind": "official-docs"})) == {high.id}
-    assert ids(api.get(CLAIMS, {"stale": "true"})) == {low.id}
+    assert ids(api.get(CLAIMS, {"undated": "true"})) == {low.id}
+    assert ids(api.get(CLAIMS, {"stale": "true"})) == set()
+    old = ClaimFactory(rating=3, as_of="2001-01-01")
+    assert ids(api.get(CLAIMS, {"stale": "true"})) == {old.id}
+    old.delete()
     assert ids(api.get(CLAIMS, {"contested": "true"})) == {low.id, high.id}
     assert ids(api.get(CLAIMS, {"contested": "false"})) == {calm.id}
     assert api.get(f"{CLAIMS}{high.id}/").json()["contested"] is True
@@ -113,7 +117,10 @@ def test_matrix_gives_one_cell_per_framework_and_criterion(api):
     body = api.get("/api/matrix/", {"frameworks": "flask,django"}).json()
     cells = {(c["framework"], c["criterion"]): c for c in body["cells"]}
     assert len(cells) == 4
-    assert cells["flask", "orm"]["mean_rating"] == 3 and cells["flask", "orm"]["contested"] is True
+    assert (
+        cells["flask", "orm"]["mean_rating"] == pytest.approx(3)
+        and cells["flask", "orm"]["contested"] is True
+    )
     assert claim.id in cells["flask", "orm"]["claim_ids"] and cells["flask", "orm"]["sources"] == 2
     assert cells["django", "admin"]["empty"] is True and cells["django", "admin"]["score"] == 0.5
     assert api.get("/api/matrix/", {"frameworks": "flask,rails"}).status_code == 400

@@ -78,7 +78,7 @@ def test_model_validation_explains_bad_values():
     assert "http:// or https://" in " ".join(error.value.message_dict["url"])
 
 
-def test_stale_covers_old_undated_and_superseded_claims(settings):
+def test_stale_covers_old_and_superseded_claims_and_undated_ones_are_said_apart(settings):
     settings.STALE_AFTER_DAYS = 730
     today = datetime.date(2026, 11, 23)
     fresh = ClaimFactory(as_of=today - datetime.timedelta(days=730))
@@ -86,9 +86,21 @@ def test_stale_covers_old_undated_and_superseded_claims(settings):
     undated = ClaimFactory(as_of=None)
     superseded = ClaimFactory(as_of=today, superseded_by=fresh)
 
-    assert set(Claim.objects.stale(today)) == {old, undated, superseded}
+    assert set(Claim.objects.stale(today)) == {old, superseded}
+    assert set(Claim.objects.undated()) == {undated}
     assert set(Claim.objects.fresh(today)) == {fresh}
-    assert [c.is_stale(today) for c in (fresh, old, undated, superseded)] == [False, True, True, True]
+    assert [c.is_stale(today) for c in (fresh, old, undated, superseded)] == [False, True, False, True]
+    assert [c.is_undated for c in (fresh, old, undated, superseded)] == [False, False, True, False]
+
+
+def test_a_claim_without_a_date_takes_its_sources_date(settings):
+    settings.STALE_AFTER_DAYS = 730
+    today = datetime.date(2026, 11, 23)
+    documented = ClaimFactory(as_of=None, source=SourceFactory(revised_on=datetime.date(2026, 1, 25)))
+    published = ClaimFactory(as_of=None, source=SourceFactory(published_on=datetime.date(2019, 12, 1)))
+    assert documented.dated == datetime.date(2026, 1, 25) and not documented.is_undated
+    assert published.is_stale(today) and set(Claim.objects.stale(today)) == {published}
+    assert set(Claim.objects.fresh(today)) == {documented} and not Claim.objects.undated()
 
 
 def test_published_excludes_every_other_status():
