@@ -12,6 +12,8 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
+from frameworks import weighing  # pure Python: the defaults and rules of the recency decay
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 _TRUE = {"1", "true", "yes", "on"}
@@ -41,6 +43,16 @@ def env_int(name: str, default: int, minimum: int = 0) -> int:
     if value < minimum:
         raise ImproperlyConfigured(f"{name} must be at least {minimum}, not {value}.")
     return value
+
+
+def env_float(name: str, default: float) -> float:
+    raw = os.environ.get(name)
+    if raw is None or raw.strip() == "":
+        return default
+    try:
+        return float(raw)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name} must be a number, not {raw!r}.") from None
 
 
 def env_rate(name: str, default: str) -> str:
@@ -136,8 +148,16 @@ AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
 ]
 
-# How old a claim's as_of may be before editors are told to look at it again.
+# How old a claim's date may be before it is labelled stale and editors are told to look again.
 STALE_AFTER_DAYS = env_int("STALE_AFTER_DAYS", 730, minimum=1)
+
+# How a claim's weight decays with age (frameworks/weighing.py has the defaults and the rules).
+EVIDENCE_HALF_LIFE_YEARS = env_float("EVIDENCE_HALF_LIFE_YEARS", weighing.HALF_LIFE_YEARS)
+EVIDENCE_RECENCY_FLOOR = env_float("EVIDENCE_RECENCY_FLOOR", weighing.RECENCY_FLOOR)
+try:
+    weighing.Recency(EVIDENCE_HALF_LIFE_YEARS, EVIDENCE_RECENCY_FLOOR)
+except ValueError as error:
+    raise ImproperlyConfigured(f"EVIDENCE_HALF_LIFE_YEARS / EVIDENCE_RECENCY_FLOOR: {error}") from None
 
 # Show the benchmark's generated data (manage.py seed_synthetic) on pages and in the API.
 INCLUDE_SYNTHETIC_DATA = env_bool("INCLUDE_SYNTHETIC_DATA", False)

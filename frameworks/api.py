@@ -123,13 +123,27 @@ class ClaimViewSet(ReadCreateUpdateViewSet):
 class CellSerializer(serializers.Serializer):
     framework = serializers.CharField()
     criterion = serializers.CharField()
-    mean_rating = serializers.FloatField(allow_null=True)
-    score = serializers.FloatField(help_text="The mean rating mapped onto 0..1; 0.5 when empty.")
-    sources = serializers.IntegerField(help_text="Distinct sources among the cell's claims.")
-    claim_ids = serializers.ListField(child=serializers.IntegerField())
-    contested = serializers.BooleanField()
-    stale = serializers.BooleanField()
-    empty = serializers.BooleanField()
+    mean_rating = serializers.FloatField(
+        allow_null=True,
+        help_text="The sources' ratings combined (see /methodology/), 1 to 5; null when empty.",
+    )
+    score = serializers.FloatField(help_text="The rating mapped onto 0..1; 0.5 when empty.")
+    low = serializers.FloatField(help_text="The lowest score the evidence supports (0..1).")
+    high = serializers.FloatField(help_text="The highest score the evidence supports (0..1).")
+    sources = serializers.IntegerField(help_text="Distinct sources among the claims that count.")
+    witnesses = serializers.ListField(
+        child=serializers.CharField(), help_text="Kinds of witness among them: own, rival, independent."
+    )
+    weight = serializers.FloatField(help_text="The evidence's total weight, in current independent sources.")
+    claim_ids = serializers.ListField(
+        child=serializers.IntegerField(), help_text="Every published claim, the ones that count first."
+    )
+    scored_ids = serializers.ListField(child=serializers.IntegerField(), help_text="The claims that count.")
+    contested = serializers.BooleanField(help_text="Its sources' ratings differ by 2 or more.")
+    thin = serializers.BooleanField(help_text="One source only.")
+    stale = serializers.BooleanField(help_text="Every claim that counts is dated before the staleness limit.")
+    undated = serializers.BooleanField(help_text="No claim that counts has a date.")
+    empty = serializers.BooleanField(help_text="No claim counts: not enough evidence.")
 
 
 class MatrixSerializer(serializers.Serializer):
@@ -172,6 +186,6 @@ class MatrixViewSet(ConditionalReadMixin, viewsets.ViewSet):
         data = {
             "frameworks": frameworks,
             "criteria": list(matrix.criteria),
-            "cells": [{**vars(cell), "contested": cell.contested} for cell in cells],
+            "cells": [{**vars(cell), "contested": cell.contested, "thin": cell.thin} for cell in cells],
         }
         return Response(MatrixSerializer(data).data)

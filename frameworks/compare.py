@@ -61,7 +61,9 @@ def table(matrix: Matrix, frameworks: list[str], claims: dict[int, Claim], by_di
 
 def claims_for(frameworks: list[str]) -> dict[int, Claim]:
     """Every published claim on the chosen frameworks, with its source: one query."""
-    claims = Claim.objects.published().filter(framework__slug__in=frameworks).select_related("source")
+    claims = (
+        Claim.objects.published().filter(framework__slug__in=frameworks).select_related("framework", "source")
+    )
     return {claim.id: claim for claim in claims}
 
 
@@ -75,7 +77,9 @@ def as_csv(rows: list[Row], frameworks: list[str], names: dict[str, str]) -> str
     for row in rows:
         line = [row.name]
         for cell in (view.cell for view in row.cells):
-            flags = [flag for flag in ("contested", "stale", "empty") if getattr(cell, flag)]
+            flags = [
+                flag for flag in ("contested", "thin", "stale", "undated", "empty") if getattr(cell, flag)
+            ]
             rating = "" if cell.mean_rating is None else f"{cell.mean_rating:.2f}"
             line += [rating, cell.sources, " ".join(flags)]
         writer.writerow(line)

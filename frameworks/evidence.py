@@ -1,22 +1,23 @@
 """The evidence matrix: one cell per framework and criterion, summarising its published claims.
 
-A cell's score is the mean rating of its claims mapped to 0..1, from its fresh claims when it has
-any and from its stale ones otherwise; an empty cell scores neutral (0.5) and says so. The
-summary itself (`summarise_cell`) is plain Python; `build_matrix` reads the database and
-`load_matrix` serves it from the cache.
+How claims become a cell (per source first, weighed by witness and recency, scoped by version)
+is the pure method in weighing.py; `build_matrix` reads the database for it and `load_matrix`
+serves the result from the cache.
 
-The cache is keyed by the dataset version and the staleness cutoff, never invalidated: any change
-to the evidence makes a database trigger write a new version token (compare_site/table_triggers.py),
-so the next reader builds anew.
+The cache is keyed by the dataset version and the day (recency weights move with the date),
+never invalidated: any change to the evidence makes a database trigger write a new version token
+(compare_site/table_triggers.py), so the next reader builds anew.
 """
 
 import datetime
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.db.models import IntegerField, Value
-from django.db.models.functions import Cast
+from django.conf import settings
+from django.db.models import CharField, F, IntegerField, Value
+from django.db.models.functions import Cast, Coalesce
+from django.utils import timezone
 
 from compare_site.table_versions import table_state
 from compare_site.versioned_cache import remember
@@ -24,66 +25,14 @@ from criteria.models import Criterion
 from criteria.visibility import visibility_label
 
 from .models import Claim, Framework, Source, stale_cutoff
+from .versions import in_scope
+from .weighing import CONTESTED_SPREAD, Cell, ClaimFact, Recency, summarise_cell, witness
 
-NEUTRAL = 0.5
-# Ratings this far apart in one cell mean its sources disagree.
-CONTESTED_SPREAD = 2
-
-
-@dataclass(frozen=True)
-class ClaimFact:
-    id: int
-    framework: str
-    criterion: str
-    source_id: int
-    rating: int
-    as_of: datetime.date | None
-    superseded: bool
-
-    def is_stale(self, cutoff: datetime.date) -> bool:
-        return self.as_of is None or self.as_of < cutoff or self.superseded
+__all__ = ["CONTESTED_SPREAD", "Cell", "Matrix", "build_matrix", "evidence_key", "load_matrix"]
 
 
-@dataclass(frozen=True)
-class Cell:
-    framework: str
-    criterion: str
-    score: float  # 0..1; NEUTRAL when empty
-    mean_rating: float | None
-    claim_ids: tuple[int, ...]  # every published claim in the cell, the ones scored first
-    scored_ids: tuple[int, ...]  # the claims the score rests on
-    sources: int  # distinct sources among all the cell's claims
-    spread: int  # highest minus lowest rating, superseded claims left out
-    stale: bool  # the score rests on stale claims only
-    empty: bool
-
-    @property
-    def contested(self) -> bool:
-        return self.spread >= CONTESTED_SPREAD
-
-
-def summarise_cell(
-    framework: str, criterion: str, claims: Sequence[ClaimFact], cutoff: datetime.date
-) -> Cell:
-    fresh = [c for c in claims if not c.is_stale(cutoff)]
-    scored = fresh or list(claims)
-    if not scored:
-        return Cell(framework, criterion, NEUTRAL, None, (), (), 0, 0, False, True)
-    mean = sum(c.rating for c in scored) / len(scored)
-    current = [c.rating for c in claims if not c.superseded] or [c.rating for c in claims]
-    scored_ids = tuple(c.id for c in scored)
-    return Cell(
-        framework=framework,
-        criterion=criterion,
-        score=(mean - 1) / 4,
-        mean_rating=mean,
-        claim_ids=scored_ids + tuple(c.id for c in claims if c.id not in scored_ids),
-        scored_ids=scored_ids,
-        sources=len({c.source_id for c in claims}),
-        spread=max(current) - min(current),
-        stale=not fresh,
-        empty=False,
-    )
+def recency() -> Recency:
+    return Recency(settings.EVIDENCE_HALF_LIFE_YEARS, settings.EVIDENCE_RECENCY_FLOOR)
 
 
 @dataclass(frozen=True)
@@ -100,7 +49,8 @@ class Matrix:
     criteria: dict[str, CriterionInfo]
     cells: dict[tuple[str, str], Cell]
     version: str = ""  # the dataset version it was built from
-    key: str = ""  # that version with the staleness cutoff and what is shown: see evidence_key
+    key: str = ""  # that version with the day and what is shown: see evidence_key
+    versions: dict[str, str] | None = None  # slug -> current version
 
     def cell(self, framework: str, criterion: str) -> Cell:
         return self.cells[framework, criterion]
@@ -108,51 +58,95 @@ class Matrix:
     def scores(self, frameworks: Iterable[str]) -> dict[str, dict[str, float]]:
         return {f: {c: self.cells[f, c].score for c in self.criteria} for f in frameworks}
 
+    def ranges(self, frameworks: Iterable[str]) -> dict[str, dict[str, tuple[float, float]]]:
+        """How far each cell may move given its evidence (all of 0..1 when it has none)."""
+        return {
+            f: {c: (self.cells[f, c].low, self.cells[f, c].high) for c in self.criteria} for f in frameworks
+        }
+
+    def unknown(self, frameworks: Iterable[str]) -> dict[str, set[str]]:
+        """The criteria on which each framework has no evidence that counts."""
+        return {f: {c for c in self.criteria if self.cells[f, c].empty} for f in frameworks}
+
 
 def evidence_key(today: datetime.date | None = None) -> tuple[str, str]:
     """(dataset version, a key for anything derived from the evidence as a visitor sees it today)."""
     version = dataset_version()
-    return version, f"{version}:{stale_cutoff(today).isoformat()}:{visibility_label()}"
+    today = today or timezone.localdate()
+    weighing = recency()
+    return version, (
+        f"{version}:{today.isoformat()}:{stale_cutoff(today).isoformat()}:"
+        f"{weighing.half_life_years}:{weighing.floor}:{visibility_label()}"
+    )
 
 
 def load_matrix(today: datetime.date | None = None) -> Matrix:
     """The current matrix: one query for the version, then this process, the cache, or a build."""
+    today = today or timezone.localdate()
     version, key = evidence_key(today)  # read first: a change landing meanwhile only makes it newer
-    return remember("evidence-matrix", key, lambda: build_matrix(stale_cutoff(today), version, key))
+    return remember("evidence-matrix", key, lambda: build_matrix(today, version, key))
 
 
-def build_matrix(cutoff: datetime.date, version: str = "", key: str = "") -> Matrix:
+def build_matrix(today: datetime.date, version: str = "", key: str = "") -> Matrix:
     """The whole matrix from two queries: frameworks and criteria in one, published claims."""
-    frameworks, criteria = [], {}
-    for kind, slug, name, number in _frameworks_and_criteria():
+    frameworks, criteria, versions = [], {}, {}
+    for kind, slug, name, number, current_version in _frameworks_and_criteria():
         if kind == "framework":
             frameworks.append((slug, name, bool(number)))
+            versions[slug] = current_version
         else:
             criteria[slug] = CriterionInfo(slug, name, number)
     facts = defaultdict(list)
-    rows = Claim.objects.published().values_list(
-        "id", "framework__slug", "criterion__slug", "source_id", "rating", "as_of", "superseded_by_id"
-    )
-    for id_, framework, criterion, source_id, rating, as_of, successor in rows.order_by("id"):
-        facts[framework, criterion].append(
-            ClaimFact(id_, framework, criterion, source_id, rating, as_of, successor is not None)
+    rows = Claim.objects.published().values(
+        "id", "source_id", "rating", "as_of", "superseded_by_id", "applies_to",
+        framework_slug=F("framework__slug"), criterion_slug=F("criterion__slug"),
+        source_date=Coalesce("source__published_on", "source__revised_on"),
+        speaks_for=F("source__speaks_for__slug"),
+    )  # fmt: skip
+    for row in rows.order_by("id"):
+        framework = row["framework_slug"]
+        facts[framework, row["criterion_slug"]].append(
+            ClaimFact(
+                id=row["id"],
+                framework=framework,
+                criterion=row["criterion_slug"],
+                source_id=row["source_id"],
+                rating=row["rating"],
+                dated=row["as_of"] or row["source_date"],
+                witness=witness(row["speaks_for"], framework),
+                superseded=row["superseded_by_id"] is not None,
+                in_scope=in_scope(row["applies_to"], versions.get(framework, "")),
+            )
         )
+    cutoff, weighing = stale_cutoff(today), recency()
     return Matrix(
         frameworks={slug: name for slug, name, _ in frameworks},
         featured=tuple(slug for slug, _, featured in frameworks if featured),
         criteria=criteria,
-        cells={(f, c): summarise_cell(f, c, facts[f, c], cutoff) for f, _, _ in frameworks for c in criteria},
+        cells={
+            (f, c): summarise_cell(f, c, facts[f, c], today, cutoff, weighing)
+            for f, _, _ in frameworks
+            for c in criteria
+        },
         version=version,
         key=key,
+        versions=versions,
     )
 
 
-def _frameworks_and_criteria() -> list[tuple[str, str, str, int]]:
-    """(kind, slug, name, is_featured or default_weight): featured frameworks first, then by name."""
+def _frameworks_and_criteria() -> list[tuple[str, str, str, int, str]]:
+    """(kind, slug, name, is_featured or default_weight, current version or ""): featured
+    frameworks first, then by name; criteria that are retired are left out."""
     frameworks = Framework.objects.values_list(
-        Value("framework"), "slug", "name", Cast("is_featured", IntegerField())
+        Value("framework"), "slug", "name", Cast("is_featured", IntegerField()), "current_version"
     ).order_by()
-    criteria = Criterion.objects.values_list(Value("criterion"), "slug", "name", "default_weight").order_by()
+    criteria = (
+        Criterion.objects.current()
+        .values_list(
+            Value("criterion"), "slug", "name", "default_weight", Value("", output_field=CharField())
+        )
+        .order_by()
+    )
     rows = frameworks.union(criteria, all=True)
     return sorted(rows, key=lambda row: (row[0], -row[3] if row[0] == "framework" else 0, row[2].casefold()))
 

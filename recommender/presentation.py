@@ -6,9 +6,12 @@ CHART_WIDTH = 700
 CHART_LABEL_WIDTH = 260
 CHART_ROW = 26
 
-# A verdict page explains the criteria that decided it in full and lists the rest in one table, so
-# that it stays readable (and small) with a hundred criteria: the API document has everything.
-REASONS_IN_FULL = 5
+# A verdict page explains the criteria that decided it in full, for and against the leader, and
+# lists the rest in one table, so that it stays readable (and small) with a hundred criteria: the
+# API document has everything. A criterion that moves the margin by less than this is not a reason.
+REASONS_FOR = 4
+REASONS_AGAINST = 2
+NEGLIGIBLE_POINTS = 0.05
 CLAIMS_PER_SIDE = 3
 CHART_BARS = 12
 
@@ -31,6 +34,7 @@ def verdict_page(snapshot: dict) -> dict:
     scores = {r["framework"]: r["score"] for r in snapshot["ranking"]}
     claims = snapshot["claims"]
     reasons = [_reason(r, criteria, leader, runner_up, claims) for r in snapshot["reasons"]]
+    in_full, others = deciding(reasons)
     weights = verdict_weights(snapshot)
     return {
         "leader": _framework(leader, names, scores),
@@ -45,8 +49,8 @@ def verdict_page(snapshot: dict) -> dict:
             for r in snapshot["ranking"]
             if r["excluded_reason"]
         ],
-        "reasons": reasons[:REASONS_IN_FULL],
-        "other_reasons": reasons[REASONS_IN_FULL:],
+        "reasons": in_full,
+        "other_reasons": others,
         "flips": [
             {
                 "criterion": criteria[f["criterion"]]["name"],
@@ -66,6 +70,18 @@ def verdict_page(snapshot: dict) -> dict:
         ],
         "chart": contributions_chart(snapshot["reasons"], criteria),
     }
+
+
+def deciding(reasons: list[dict]) -> tuple[list[dict], list[dict]]:
+    """The largest reasons for the leader and against it, in margin order; and the rest."""
+    weighed = [r for r in reasons if r["weight"] > 0 and abs(r["contribution"]) >= NEGLIGIBLE_POINTS]
+    chosen = {id(r) for r in [r for r in weighed if r["contribution"] > 0][:REASONS_FOR]}
+    chosen |= {
+        id(r)
+        for r in sorted(weighed, key=lambda r: r["contribution"])[:REASONS_AGAINST]
+        if r["contribution"] < 0
+    }
+    return [r for r in reasons if id(r) in chosen], [r for r in reasons if id(r) not in chosen]
 
 
 def verdict_weights(snapshot: dict) -> list[dict]:

@@ -4,6 +4,7 @@ from django.core.cache import cache
 from django.core.validators import slug_re
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
+from rest_framework.fields import empty
 from rest_framework.renderers import JSONRenderer
 
 from criteria.models import MAX_WEIGHT, MIN_WEIGHT, Criterion
@@ -116,13 +117,38 @@ class ReasonClaimSerializer(serializers.Serializer):
     quote = serializers.CharField()
     rating = serializers.IntegerField()
     stale = serializers.BooleanField()
+    undated = serializers.BooleanField(
+        default=False, help_text="Neither the claim nor its source has a date."
+    )
+    witness = serializers.CharField(
+        default="",
+        help_text="Who speaks: the framework's own documentation, a rival's, or an independent source.",
+    )
+    applies_to = serializers.CharField(
+        default="", help_text="Its version scope (PEP 440); empty: every version."
+    )
+    out_of_scope = serializers.BooleanField(
+        default=False, help_text="About other versions than the framework's current one: shown, not counted."
+    )
     source = CitationSerializer()
+
+
+class CellSummarySerializer(serializers.Serializer):
+    mean_rating = serializers.FloatField(allow_null=True, help_text="The sources' ratings combined, 1 to 5.")
+    sources = serializers.IntegerField(help_text="Sources whose claims count.")
+    witnesses = serializers.ListField(child=serializers.CharField(), default=list)
+    contested = serializers.BooleanField()
+    thin = serializers.BooleanField(default=False, help_text="One source only.")
+    stale = serializers.BooleanField()
+    undated = serializers.BooleanField(default=False)
+    empty = serializers.BooleanField(help_text="No evidence that counts.")
 
 
 class ReasonSerializer(serializers.Serializer):
     criterion = serializers.CharField()
     weight = serializers.FloatField()
     contribution = serializers.FloatField(help_text="Score points this criterion adds to the margin.")
+    cells = serializers.DictField(child=CellSummarySerializer(), help_text="Each compared framework's cell.")
     claims = ReasonClaimSerializer(many=True)
 
 
@@ -130,6 +156,9 @@ class RankedSerializer(serializers.Serializer):
     framework = serializers.CharField()
     score = serializers.FloatField()
     excluded_reason = serializers.CharField(allow_blank=True)
+    lacks_evidence = serializers.BooleanField(
+        default=False, help_text="Not ranked: no evidence on too many of the weighted criteria."
+    )
 
 
 class FlipSerializer(serializers.Serializer):
@@ -205,8 +234,13 @@ def _project(serializer: serializers.Serializer, data: dict) -> dict:
     to_representation would give for this already plain data, at a fraction of its cost."""
     projected = {}
     for name, field in serializer.fields.items():
-        value = data[name]
-        if isinstance(field, serializers.ListSerializer):
+        # A snapshot stored before a field existed gets the field's default.
+        value = data.get(name, field.default if field.default is not empty else None)
+        if callable(value):
+            value = value()
+        if isinstance(field, serializers.DictField) and isinstance(field.child, serializers.Serializer):
+            value = {key: _project(field.child, item) for key, item in value.items()}
+        elif isinstance(field, serializers.ListSerializer):
             value = [_project(field.child, item) for item in value]
         elif isinstance(field, serializers.Serializer):
             value = _project(field, value)

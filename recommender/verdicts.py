@@ -12,12 +12,14 @@ from dataclasses import astuple, dataclass, field
 
 from django.core.cache import cache
 from django.db import DEFAULT_DB_ALIAS, IntegrityError, transaction
-from django.db.models import Prefetch
+from django.db.models import F, Prefetch
 
 from compare_site.table_versions import table_state
 from compare_site.versioned_cache import remember
 from frameworks.evidence import Cell, Matrix, load_matrix
 from frameworks.models import Claim, describe_publication, stale_cutoff
+from frameworks.versions import in_scope
+from frameworks.weighing import witness
 
 from . import scoring
 from .models import Choice, ChoiceWeight, Question, Verdict
@@ -116,18 +118,13 @@ def compute(
     questions = questions if questions is not None else load_questions()
     matrix = load_matrix()
     compared = request.frameworks or list(matrix.featured)
-    moves = _chosen_moves(request.answers, questions)
+    moves = chosen_moves(request.answers, questions)
     fingerprint = _fingerprint(request, compared, moves, matrix.key)
     if save:
         stored = _stored_verdict(fingerprint)
         if stored is not None:
             return stored
-    defaults = {slug: info.default_weight for slug, info in matrix.criteria.items()}
-    weights = scoring.combine_weights(
-        defaults, [(m.criterion, m.delta) for m in moves], request.weight_overrides
-    )
-    must_haves = sorted({m.criterion for m in moves if m.must_have})
-    outcome = scoring.decide(matrix.scores(compared), weights, must_haves)
+    weights, must_haves, outcome = decide(matrix, compared, moves, request.weight_overrides)
     others = [f for f in matrix.frameworks if f not in compared]
     verdict = Verdict(
         answers=request.answers,
@@ -136,12 +133,37 @@ def compute(
         dataset_version=matrix.version,
         fingerprint=fingerprint,
         snapshot=_snapshot(
-            matrix, outcome, weights, must_haves, moves, scoring.rank(matrix.scores(others), weights)
+            matrix,
+            outcome,
+            weights,
+            must_haves,
+            moves,
+            scoring.rank(matrix.scores(others), weights, unknown=matrix.unknown(others)),
         ),
     )
     if save:
         verdict = _store(verdict)
     return verdict
+
+
+def decide(
+    matrix: Matrix, compared: list[str], moves: list[WeightMove], overrides: Mapping[str, int]
+) -> tuple[dict[str, float], list[str], scoring.Outcome]:
+    """The weights the moves give, the must-haves they set, and the method's outcome on them."""
+    defaults = {slug: info.default_weight for slug, info in matrix.criteria.items()}
+    weights = scoring.combine_weights(defaults, [(m.criterion, m.delta) for m in moves], overrides)
+    must_haves = sorted({m.criterion for m in moves if m.must_have})
+    outcome = scoring.decide(
+        matrix.scores(compared), weights, must_haves, matrix.ranges(compared), matrix.unknown(compared)
+    )
+    return weights, must_haves, outcome
+
+
+def chosen_moves(answers: Answers, questions: list[QuestionInfo]) -> list[WeightMove]:
+    by_slug = {q.slug: q for q in questions}
+    return [
+        move for slug, chosen in answers.items() for choice in chosen for move in by_slug[slug].moves[choice]
+    ]
 
 
 def _fingerprint(request: VerdictRequest, compared: list[str], moves: list[WeightMove], evidence: str) -> str:
@@ -178,13 +200,6 @@ def _store(verdict: Verdict) -> Verdict:
     return verdict
 
 
-def _chosen_moves(answers: Answers, questions: list[QuestionInfo]) -> list[WeightMove]:
-    by_slug = {q.slug: q for q in questions}
-    return [
-        move for slug, chosen in answers.items() for choice in chosen for move in by_slug[slug].moves[choice]
-    ]
-
-
 def _snapshot(matrix: Matrix, outcome: scoring.Outcome, weights, must_haves, moves, others) -> dict:
     pair = [f for f in (outcome.leader, outcome.runner_up) if f]
     cells = {(f, c): matrix.cell(f, c) for f in pair for c in matrix.criteria}
@@ -199,8 +214,8 @@ def _snapshot(matrix: Matrix, outcome: scoring.Outcome, weights, must_haves, mov
         },
         "weights": weights,
         "weight_reasons": dict(whys),
-        "must_haves": must_haves,
-        "ranking": [_ranked(r) for r in outcome.ranking],
+        "must_haves": scoring.active_must_haves(must_haves, weights),
+        "ranking": [_ranked(r, matrix) for r in outcome.ranking],
         "winner": outcome.winner,
         "leader": outcome.leader,
         "runner_up": outcome.runner_up,
@@ -224,54 +239,87 @@ def _snapshot(matrix: Matrix, outcome: scoring.Outcome, weights, must_haves, mov
             }
             for f in outcome.flips
         ],
-        "also_worth_a_look": [_ranked(r) for r in others],
-        "claims": _claims(cell_id for cell in cells.values() for cell_id in cell.claim_ids),
+        "also_worth_a_look": [_ranked(r, matrix) for r in others],
+        "claims": _claims((cell_id for cell in cells.values() for cell_id in cell.claim_ids), matrix),
         "bars": {"margin": scoring.MARGIN_BAR, "confidence": scoring.CONFIDENCE_BAR},
     }
 
 
-def _ranked(ranked: scoring.Ranked) -> dict:
-    return {"framework": ranked.framework, "score": ranked.score, "excluded_reason": ranked.excluded_reason}
+def _ranked(ranked: scoring.Ranked, matrix: Matrix) -> dict:
+    return {
+        "framework": ranked.framework,
+        "score": ranked.score,
+        "excluded_reason": _excluded_reason(ranked, matrix),
+        "lacks_evidence": ranked.lacks_evidence,
+    }
+
+
+def _excluded_reason(ranked: scoring.Ranked, matrix: Matrix) -> str:
+    def names(slugs):
+        return ", ".join(matrix.criteria[c].name if c in matrix.criteria else c for c in slugs)
+
+    if ranked.lacks_evidence:
+        return f"not enough evidence to compare: none on {names(ranked.missing_evidence)}"
+    if ranked.failed_must_haves:
+        return f"below the bar on a must-have: {names(ranked.failed_must_haves)}"
+    return ""
 
 
 def _cell(cell: Cell) -> dict:
     return {
         "mean_rating": cell.mean_rating,
         "sources": cell.sources,
+        "witnesses": list(cell.witnesses),
         "claim_ids": list(cell.claim_ids),
+        "scored_ids": list(cell.scored_ids),
         "contested": cell.contested,
+        "thin": cell.thin,
+        "only_own_word": cell.only_own_word,
         "stale": cell.stale,
+        "undated": cell.undated,
         "empty": cell.empty,
     }
 
 
-def _claims(ids) -> dict[str, dict]:
+def _claims(ids, matrix: Matrix) -> dict[str, dict]:
     """The claims behind the compared cells, frozen with their sources: one query, no model objects."""
     cutoff = stale_cutoff()
-    fields = ["id", "statement", "quote", "rating", "as_of", "superseded_by_id"]
-    source_fields = ["title", "publisher", "url", "published_on", "published_precision", "published_note"]
-    rows = Claim.objects.filter(id__in=set(ids)).values_list(
-        *fields, *(f"source__{f}" for f in source_fields), "source__version", "source__accessed_on"
-    )
+    rows = Claim.objects.filter(id__in=set(ids)).values(
+        "id", "statement", "quote", "rating", "as_of", "superseded_by_id", "applies_to",
+        "source__title", "source__publisher", "source__url", "source__published_on",
+        "source__published_precision", "source__published_note", "source__version",
+        "source__accessed_on", "source__revised_on",
+        framework_slug=F("framework__slug"), speaks_for=F("source__speaks_for__slug"),
+    )  # fmt: skip
     frozen = {}
     for row in rows:
-        claim = dict(zip(fields, row[: len(fields)], strict=True))
-        source = dict(zip(source_fields, row[len(fields) : -2], strict=True))
-        as_of, superseded = claim.pop("as_of"), claim.pop("superseded_by_id") is not None
-        frozen[str(claim["id"])] = {
-            **claim,
-            "as_of": as_of.isoformat() if as_of else None,
-            "stale": as_of is None or as_of < cutoff or superseded,
+        dated = row["as_of"] or row["source__published_on"] or row["source__revised_on"]
+        superseded = row["superseded_by_id"] is not None
+        framework = row["framework_slug"]
+        version = (matrix.versions or {}).get(framework, "")
+        frozen[str(row["id"])] = {
+            "id": row["id"],
+            "statement": row["statement"],
+            "quote": row["quote"],
+            "rating": row["rating"],
+            "as_of": dated.isoformat() if dated else None,
+            "stale": superseded or (dated is not None and dated < cutoff),
+            "undated": dated is None,
             "superseded": superseded,
+            "witness": witness(row["speaks_for"], framework).label,
+            "applies_to": row["applies_to"],
+            "out_of_scope": not in_scope(row["applies_to"], version),
             "source": {
-                "title": source["title"],
-                "publisher": source["publisher"],
-                "url": source["url"],
+                "title": row["source__title"],
+                "publisher": row["source__publisher"],
+                "url": row["source__url"],
                 "published": describe_publication(
-                    source["published_on"], source["published_precision"], source["published_note"]
+                    row["source__published_on"],
+                    row["source__published_precision"],
+                    row["source__published_note"],
                 ),
-                "version": row[-2],
-                "accessed": row[-1].isoformat(),
+                "version": row["source__version"],
+                "accessed": row["source__accessed_on"].isoformat(),
             },
         }
     return frozen

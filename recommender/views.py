@@ -1,9 +1,11 @@
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from compare_site.page_cache import CSRF_SLOT, cached_page
-from frameworks.evidence import dataset_version
+from frameworks import weighing
+from frameworks.evidence import dataset_version, recency
 
 from . import scoring
 from .forms import QuestionnaireForm, WeightsForm, initial_answers
@@ -95,6 +97,14 @@ def methodology(request: HttpRequest) -> HttpResponse:
         "confidence_bar": scoring.CONFIDENCE_BAR,
         "perturbation": scoring.PERTURBATION,
         "samples": scoring.SAMPLES,
+        "min_coverage": scoring.MIN_COVERAGE,
+        "recency": recency(),
+        "witness_weights": [(kind.label, weight) for kind, weight in weighing.WITNESS_WEIGHTS.items()],
+        "prior_weight": weighing.PRIOR_WEIGHT,
+        "neutral_rating": weighing.NEUTRAL_RATING,
+        "contested_spread": weighing.CONTESTED_SPREAD,
+        "base_doubt": weighing.BASE_DOUBT,
+        "stale_after_days": settings.STALE_AFTER_DAYS,
     }
     return render(request, "recommender/methodology.html", constants)
 

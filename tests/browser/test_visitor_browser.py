@@ -69,11 +69,11 @@ def test_editing_a_weight_gives_a_new_verdict(live_server, page: Page):
     verdict = compute(VerdictRequest(answers={"project": ["content-site"]}))
     page.goto(f"{live_server.url}{verdict.get_absolute_url()}")
     page.get_by_role("link", name="Change the weights and re-score").click()
-    page.get_by_role("spinbutton", name="Admin interface").fill("0")
+    page.get_by_role("spinbutton", name="Admin back-office").fill("0")
     page.get_by_role("button", name="Re-score with these weights").click()
 
     page.wait_for_url(lambda url: str(verdict.id) not in url and url.endswith("/"))
-    expect(page.locator(".moved-weights")).to_contain_text("Admin interface: 0")
+    expect(page.locator(".moved-weights")).to_contain_text("Admin back-office: 0")
 
 
 def test_opening_a_comparison_cell_shows_its_quoted_claims(live_server, page: Page):

@@ -122,7 +122,7 @@ def test_a_must_have_excludes_a_framework_below_the_bar_and_says_why():
     scores = {"flask": {"async": 0.25, "orm": 1.0}, "django": {"async": 0.75, "orm": 0.0}}
     ranking = scoring.rank(scores, {"async": 1, "orm": 10}, must_haves=["async"])
     assert [r.framework for r in ranking] == ["django", "flask"]
-    assert "async" in ranking[1].excluded_reason and not ranking[0].excluded_reason
+    assert ranking[1].failed_must_haves == ("async",) and not ranking[0].excluded
 
     outcome = scoring.decide(scores, {"async": 1, "orm": 10}, ["async"])
     assert outcome.winner == "django" and outcome.confidence == 1.0 and outcome.flips == []
@@ -148,3 +148,53 @@ def test_no_weight_at_all_scores_everyone_neutral():
     outcome = scoring.decide(scores, {"a": 0})
     assert outcome.too_close_to_call and outcome.reasons == []
     assert {r.score for r in outcome.ranking} == {50.0}
+
+
+def test_a_must_have_at_weight_0_is_lifted():
+    scores = {"flask": {"async": 0.25, "orm": 1.0}, "django": {"async": 0.75, "orm": 0.0}}
+    ranking = scoring.rank(scores, {"async": 0, "orm": 10}, must_haves=["async"])
+    assert [r.framework for r in ranking] == ["flask", "django"] and not ranking[1].excluded
+    assert scoring.decide(scores, {"async": 0, "orm": 10}, ["async"]).leader == "flask"
+
+
+def test_a_framework_without_evidence_on_most_of_the_weight_is_not_ranked_and_names_what_is_missing():
+    scores = {"flask": {"a": 0.5, "b": 0.5, "c": 1.0}, "django": {"a": 0.75, "b": 0.75, "c": 0.5}}
+    unknown = {"flask": {"a", "b"}, "django": set()}
+    ranking = scoring.rank(scores, {"a": 4, "b": 4, "c": 2}, unknown=unknown)
+    assert ranking[-1].framework == "flask" and ranking[-1].missing_evidence == ("a", "b")
+    outcome = scoring.decide(scores, {"a": 4, "b": 4, "c": 2}, unknown=unknown)
+    assert outcome.winner is None and outcome.lacking_evidence == ["flask"]
+    # Evidence on most of what the visitor weighs is enough to be ranked.
+    assert not scoring.rank(scores, {"a": 1, "b": 1, "c": 8}, unknown=unknown)[0].excluded
+
+
+@given(comparisons(min_frameworks=3), st.data())
+def test_missing_evidence_of_one_framework_never_reorders_the_others(case, data):
+    scores, weights = case
+    lacking = data.draw(st.sampled_from(sorted(scores)))
+    unknown = {lacking: set(weights)}
+    ranked = [r.framework for r in scoring.rank(scores, weights, unknown=unknown) if r.framework != lacking]
+    assert ranked == [f for f in order(scores, weights) if f != lacking]
+
+
+def test_doubt_about_the_evidence_lowers_the_confidence():
+    scores = {"flask": {"a": 0.5, "b": 0.5}, "django": {"a": 0.75, "b": 0.5}}
+    weights = {"a": 5, "b": 5}
+    certain = scoring.confidence(scores, weights)
+    known = {"flask": {"a": (0.5, 0.5), "b": (0.5, 0.5)}, "django": {"a": (0.7, 0.8), "b": (0.5, 0.5)}}
+    doubtful = {"flask": {"a": (0.0, 1.0), "b": (0.0, 1.0)}, "django": {"a": (0.5, 1.0), "b": (0.0, 1.0)}}
+    assert certain == scoring.confidence(scores, weights, ranges=known) == 1.0
+    assert scoring.confidence(scores, weights, ranges=doubtful) < 0.8
+
+
+@settings(max_examples=30)
+@given(comparisons(min_frameworks=2, max_frameworks=3), st.data())
+def test_confidence_with_evidence_ranges_is_a_reproducible_share(case, data):
+    scores, weights = case
+    widths = st.floats(0, 0.5)
+    ranges = {
+        f: {c: (max(0.0, v - data.draw(widths)), min(1.0, v + data.draw(widths))) for c, v in cells.items()}
+        for f, cells in scores.items()
+    }
+    first = scoring.confidence(scores, weights, ranges=ranges)
+    assert 0 <= first <= 1 and scoring.confidence(scores, weights, ranges=ranges) == first

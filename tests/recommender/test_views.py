@@ -113,26 +113,29 @@ def test_verdict_page_shows_headline_reasons_evidence_flips_weights_and_share_li
     assert 'data-winner="django"' in page
     assert "Django fits you best" in page and "Confidence" in page and "Margin" in page
     # Why: the decisive criterion, its weight, both sides' ratings and a quoted, cited claim.
-    assert "Admin interface" in page and "Weight 10." in page
-    admin_claim = Claim.objects.get(seed_key="django-admin-generated")
-    assert escape(admin_claim.statement) in page and escape(admin_claim.quote) in page
-    assert escape(admin_claim.source.title) in page
-    assert "stale" in page and "sources disagree" in page
+    top = verdict.snapshot["reasons"][0]
+    assert escape(verdict.snapshot["criteria"][top["criterion"]]["name"]) in page
+    assert f"Weight {top['weight']:.0f}." in page
+    decisive = Claim.objects.get(pk=top["cells"]["django"]["claim_ids"][0])
+    assert escape(decisive.statement) in page and escape(decisive.quote) in page
+    assert escape(decisive.source.title) in page
+    assert f'href="/claims/{decisive.pk}/"' in page
+    assert "sources disagree" in page and "independent source" in page
     # The chart, with a text equivalent.
     assert "<svg" in page and "<desc" in page
-    assert "Admin interface: 10 (default" in page  # the weights the answers moved
+    assert "Admin back-office: 10 (default" in page  # the weights the answers moved
     assert reverse("recommender:weights", args=[verdict.id]) in page
     assert "Also worth a look" in page and "FastAPI" in page
     assert f"http://testserver{verdict.get_absolute_url()}" in page
 
 
 def test_flip_sentences_name_the_weight_and_the_other_framework(client):
-    verdict = submit(client, {"project": "iot", "database": "non-relational", "control": "full-control"})
+    verdict = submit(client, {"project": "iot"})
     flip = verdict.snapshot["flips"][0]
     name = verdict.snapshot["criteria"][flip["criterion"]]["name"].lower()
     page = client.get(verdict.get_absolute_url()).content.decode()
     assert (
-        f"If {name} mattered {flip['flip_weight']} instead of {flip['current_weight']}, Django would win."
+        f"If {name} mattered {flip['flip_weight']} instead of {flip['current_weight']:.0f}, Django would win."
         in page
     )
 
@@ -169,7 +172,7 @@ def test_a_weight_outside_0_to_10_is_refused_with_400(client):
 def test_changed_evidence_offers_a_re_run_and_the_page_stays_frozen(client):
     verdict = submit(client, CONTENT_SITE)
     assert "The evidence has changed" not in client.get(verdict.get_absolute_url()).content.decode()
-    claim = Claim.objects.get(seed_key="django-admin-generated")
+    claim = Claim.objects.get(pk=verdict.snapshot["reasons"][0]["cells"]["django"]["claim_ids"][0])
     claim.statement = "Edited after the verdict."
     claim.save()
     page = client.get(verdict.get_absolute_url()).content.decode()
@@ -249,7 +252,7 @@ def test_each_visitor_gets_their_own_working_csrf_token_on_a_cached_verdict_page
 
 def test_a_long_verdict_explains_the_deciding_criteria_in_full_and_tables_the_rest(client):
     flask = Claim.objects.filter(framework__slug="flask").first()
-    for index in range(presentation.REASONS_IN_FULL + 3):
+    for index in range(presentation.REASONS_FOR + 3):
         criterion = CriterionFactory(name=f"Extra criterion {index}", default_weight=5)
         for framework, rating in (
             (flask.framework, 1),
@@ -261,13 +264,27 @@ def test_a_long_verdict_explains_the_deciding_criteria_in_full_and_tables_the_re
     verdict = submit(client, CONTENT_SITE)
     page = client.get(verdict.get_absolute_url()).content.decode()
     reasons = verdict.snapshot["reasons"]
-    assert page.count('<article class="reason"') == presentation.REASONS_IN_FULL
+    assert page.count('<article class="reason"') == presentation.REASONS_FOR + presentation.REASONS_AGAINST
     table = page[page.index('<table class="other-reasons">') :]
-    for reason in reasons[presentation.REASONS_IN_FULL :]:
-        name = verdict.snapshot["criteria"][reason["criterion"]]["name"]
-        assert f'<th scope="row">{escape(name)}' in table
+    explained = page[: page.index('<table class="other-reasons">')]
+    for reason in reasons:
+        name = escape(verdict.snapshot["criteria"][reason["criterion"]]["name"])
+        assert (f'<th scope="row">{name}' in table) != (f'id="reason-{reason["criterion"]}"' in explained)
     assert f"And {2} more claims, quoted on the comparison page." in page
     assert "?frameworks=django,flask" in table
+
+
+def test_the_reasons_in_full_are_the_largest_for_and_against_never_a_weight_of_0(client):
+    verdict = submit(client, {"project": "iot"})
+    page = client.get(verdict.get_absolute_url()).content.decode()
+    explained = page[: page.index('<table class="other-reasons">')]
+    reasons = verdict.snapshot["reasons"]
+    against = min(reasons, key=lambda r: r["contribution"])
+    assert against["contribution"] < 0 and f'id="reason-{against["criterion"]}"' in explained
+    assert f'id="reason-{reasons[0]["criterion"]}"' in explained
+    for reason in reasons:
+        if reason["weight"] == 0:
+            assert f'id="reason-{reason["criterion"]}"' not in explained
 
 
 def test_the_weights_page_offers_every_criterion_and_refuses_bad_weights(client):
