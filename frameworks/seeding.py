@@ -66,8 +66,13 @@ def load_evidence(seed_dir: Path = SEED_DIR, sources_dir: Path | None = None) ->
         create_if_missing(Criterion, "slug", record, report)
     for record in read_json(seed_dir / "frameworks.json"):
         create_if_missing(Framework, "slug", record, report)
+    frameworks = {f.slug: f for f in Framework.objects.all()}
     for record in source_records:
-        create_if_missing(Source, "slug", without(record, "file"), report)
+        speaks_for = record.get("speaks_for")
+        if speaks_for is not None and speaks_for not in frameworks:
+            raise SeedError(f"source {record.get('slug')!r}: speaks for an unknown framework {speaks_for!r}.")
+        fields = without(record, "file", "speaks_for") | {"speaks_for": frameworks.get(speaks_for)}
+        create_if_missing(Source, "slug", fields, report)
     _load_claims(claim_files, report)
     return report
 
@@ -108,20 +113,27 @@ def _load_claims(claim_files: list[Path], report: SeedReport) -> None:
             if Claim.objects.filter(seed_key=record["key"]).exists():
                 report.count("claims", created=False)
                 continue
+            status = record.get("status", Claim.Status.PUBLISHED)
+            if status not in (Claim.Status.PUBLISHED, Claim.Status.RETIRED):
+                raise SeedError(f"{label}: a seed claim is published or retired, not {status!r}.")
+            if status == Claim.Status.RETIRED and not record.get("retired_reason"):
+                raise SeedError(f'{label}: a retired seed claim says why in "retired_reason".')
             try:
                 claim = Claim(
                     seed_key=record["key"],
                     framework=frameworks[record["framework"]],
                     criterion=criteria[record["criterion"]],
                     source=sources[path.stem],
-                    status=Claim.Status.PUBLISHED,
-                    **without(record, "key", "framework", "criterion", "superseded_by"),
+                    status=status,
+                    **without(
+                        record, "key", "framework", "criterion", "superseded_by", "status", "retired_reason"
+                    ),
                 )
             except KeyError as missing:
                 raise SeedError(f"{label}: missing or unknown framework or criterion {missing}.") from None
             except TypeError as error:
                 raise SeedError(f"{label}: {error}") from None
-            save_valid(claim, label)
+            save_valid(claim, label, reason=record.get("retired_reason"))
             report.count("claims", created=True)
             if record.get("superseded_by"):
                 successors[claim] = record["superseded_by"]
@@ -148,13 +160,14 @@ def create_if_missing(model: type[models.Model], key: str, record: dict, report:
     report.count(model._meta.verbose_name_plural, created=True)
 
 
-def save_valid(instance: models.Model, label: str) -> None:
+def save_valid(instance: models.Model, label: str, reason: str | None = None) -> None:
     try:
         instance.full_clean()
     except ValidationError as error:
         problems = "; ".join(f"{name}: {' '.join(messages)}" for name, messages in error.message_dict.items())
         raise SeedError(f"{label}: {problems}") from None
-    instance._change_reason = SEED_REASON
+    # History says why a claim was loaded retired; the rest were loaded as the seed has them.
+    instance._change_reason = f"{SEED_REASON}, retired: {reason}" if reason else SEED_REASON
     instance.save()
 
 
