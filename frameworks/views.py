@@ -106,7 +106,7 @@ def source_list(request: HttpRequest) -> HttpResponse:
 
 @require_safe
 def source_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    source = get_object_or_404(Source, pk=pk)
+    source = get_object_or_404(Source.objects.select_related("speaks_for"), pk=pk)
     claims = (
         source.claims.published().select_related("framework", "criterion").order_by("framework__name", "id")
     )

@@ -44,6 +44,9 @@ def verdict_page(snapshot: dict) -> dict:
         "margin": snapshot["margin"],
         "confidence": snapshot["confidence"],
         "bars": snapshot["bars"],
+        "lacking_evidence": [
+            names.get(r["framework"], r["framework"]) for r in snapshot["ranking"] if r.get("lacks_evidence")
+        ],
         "excluded": [
             {"name": names.get(r["framework"], r["framework"]), "reason": r["excluded_reason"]}
             for r in snapshot["ranking"]
@@ -65,7 +68,11 @@ def verdict_page(snapshot: dict) -> dict:
             w for w in weights if w["weight"] != w["default"] or w["must_have"] or w["because"]
         ],
         "also_worth_a_look": [
-            _framework(r["framework"], names, scores | {r["framework"]: r["score"]})
+            {
+                **_framework(r["framework"], names, scores | {r["framework"]: r["score"]}),
+                "lacks_evidence": r.get("lacks_evidence", False),
+                "excluded_reason": r["excluded_reason"],
+            }
             for r in snapshot["also_worth_a_look"]
         ],
         "chart": contributions_chart(snapshot["reasons"], criteria),

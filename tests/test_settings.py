@@ -44,6 +44,10 @@ def test_debug_is_off_unless_set():
         ("STALE_AFTER_DAYS", "0", "STALE_AFTER_DAYS must be at least 1"),
         ("DATABASE_URL", "nosuchdb://x/y", "DATABASE_URL"),
         ("REDIS_URL", "http://127.0.0.1:6379", "REDIS_URL must start with redis://"),
+        ("EVIDENCE_HALF_LIFE_YEARS", "three", "EVIDENCE_HALF_LIFE_YEARS must be a number"),
+        ("EVIDENCE_HALF_LIFE_YEARS", "0", "the half-life must be a positive number of years"),
+        ("EVIDENCE_RECENCY_FLOOR", "1.5", "the recency floor must be above 0 and at most 1"),
+        ("EVIDENCE_RECENCY_FLOOR", "-0.1", "EVIDENCE_RECENCY_FLOOR"),
     ],
 )
 def test_unparseable_values_fail_loudly_naming_the_variable(variable, value, message):

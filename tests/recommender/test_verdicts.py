@@ -70,3 +70,26 @@ def test_a_forgotten_cache_still_finds_the_stored_verdict():
     forget_in_process()
     assert compute(VerdictRequest(answers={"team": ["solo"]})).pk == first.pk
     assert Verdict.objects.count() == 1
+
+
+def test_frameworks_without_evidence_are_not_scored_but_say_what_is_missing(client):
+    verdict = compute(VerdictRequest(answers={}))
+    tornado = next(r for r in verdict.snapshot["also_worth_a_look"] if r["framework"] == "tornado")
+    assert tornado["lacks_evidence"] and tornado["excluded_reason"].startswith("not enough evidence to compare")
+    assert "Ease of learning" in tornado["excluded_reason"]
+    page = client.get(verdict.get_absolute_url()).content.decode()
+    assert "Tornado: not enough evidence to compare" in page and "Tornado: 50.0" not in page
+
+
+def test_comparing_with_a_framework_without_evidence_names_no_winner():
+    verdict = compute(VerdictRequest(answers={}, frameworks=["flask", "tornado"]))
+    assert verdict.snapshot["winner"] is None and verdict.snapshot["leader"] == "flask"
+    tornado = next(r for r in verdict.snapshot["ranking"] if r["framework"] == "tornado")
+    assert tornado["lacks_evidence"]
+
+
+def test_a_verdict_page_without_enough_evidence_says_so(client):
+    verdict = compute(VerdictRequest(answers={}, frameworks=["flask", "tornado"]))
+    page = client.get(verdict.get_absolute_url()).content.decode()
+    assert "Not enough evidence to compare" in page and "Too close to call" not in page
+    assert "Tornado is out: not enough evidence to compare" in page
