@@ -90,7 +90,8 @@ def criterion_detail(request: HttpRequest, slug: str) -> HttpResponse:
     for claim in claims:
         by_framework.setdefault(claim.framework.slug, []).append(claim)
     cells = [
-        {"slug": f, "name": name, "cell": matrix.cell(f, slug), "claims": by_framework.get(f, [])}
+        # A retired criterion is no longer in the matrix: its claims are shown, without a cell.
+        {"slug": f, "name": name, "cell": matrix.cells.get((f, slug)), "claims": by_framework.get(f, [])}
         for f, name in matrix.frameworks.items()
     ]
     return render(request, "frameworks/criterion_detail.html", {"criterion": criterion, "cells": cells})

@@ -75,7 +75,9 @@ def test_a_forgotten_cache_still_finds_the_stored_verdict():
 def test_frameworks_without_evidence_are_not_scored_but_say_what_is_missing(client):
     verdict = compute(VerdictRequest(answers={}))
     tornado = next(r for r in verdict.snapshot["also_worth_a_look"] if r["framework"] == "tornado")
-    assert tornado["lacks_evidence"] and tornado["excluded_reason"].startswith("not enough evidence to compare")
+    assert tornado["lacks_evidence"] and tornado["excluded_reason"].startswith(
+        "not enough evidence to compare"
+    )
     assert "Ease of learning" in tornado["excluded_reason"]
     page = client.get(verdict.get_absolute_url()).content.decode()
     assert "Tornado: not enough evidence to compare" in page and "Tornado: 50.0" not in page
