@@ -1,6 +1,7 @@
 import re
 
 import pytest
+from django.core.cache import cache
 from django.test import Client
 from django.urls import reverse
 from django.utils.html import escape
@@ -318,3 +319,22 @@ def test_pages_that_do_not_exist_get_the_site_s_own_404(client):
 @pytest.mark.parametrize("method", ["put", "delete"])
 def test_wrong_methods_are_refused_not_crashed(client, method):
     assert getattr(client, method)(QUESTIONNAIRE).status_code == 405
+
+
+def test_a_verdict_stored_before_witnesses_and_scopes_still_renders(client, api):
+    verdict = submit(client, CONTENT_SITE)
+    snapshot = verdict.snapshot
+    for ranked in snapshot["ranking"] + snapshot["also_worth_a_look"]:
+        del ranked["lacks_evidence"]
+    for reason in snapshot["reasons"]:
+        for cell in reason["cells"].values():
+            for key in ("witnesses", "scored_ids", "thin", "only_own_word", "undated"):
+                del cell[key]
+    for claim in snapshot["claims"].values():
+        for key in ("undated", "witness", "applies_to", "out_of_scope"):
+            del claim[key]
+    Verdict.objects.filter(pk=verdict.pk).update(snapshot=snapshot)
+    cache.clear()
+    assert client.get(verdict.get_absolute_url()).status_code == 200
+    body = api.get(f"/api/recommendations/{verdict.id}/").json()
+    assert body["ranking"][0]["lacks_evidence"] is False and body["reasons"][0]["claims"][0]["witness"] == ""
