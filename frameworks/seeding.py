@@ -13,6 +13,7 @@ from pathlib import Path
 
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils.text import Truncator
 
 from criteria.models import Criterion
 
@@ -166,8 +167,11 @@ def save_valid(instance: models.Model, label: str, reason: str | None = None) ->
     except ValidationError as error:
         problems = "; ".join(f"{name}: {' '.join(messages)}" for name, messages in error.message_dict.items())
         raise SeedError(f"{label}: {problems}") from None
-    # History says why a claim was loaded retired; the rest were loaded as the seed has them.
-    instance._change_reason = f"{SEED_REASON}, retired: {reason}" if reason else SEED_REASON
+    # History says why a claim was loaded retired (as far as its reason column holds; the seed
+    # file keeps the whole reason); the rest were loaded as the seed has them.
+    said = f"{SEED_REASON}, retired: {reason}" if reason else SEED_REASON
+    room = instance.history.model._meta.get_field("history_change_reason").max_length
+    instance._change_reason = Truncator(said).chars(room) if room else said
     instance.save()
 
 
