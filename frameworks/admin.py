@@ -160,7 +160,7 @@ class ClaimAdmin(EvidenceAdmin):
         ("Details", {"fields": ["value", "unit", "applies_to", "as_of", "superseded_by"]}),
         ("Record", {"fields": [*_RECORD_FIELDS, "loaded_version"]}),
     ]
-    actions = ["submit_for_review", "publish", "retire"]
+    actions = ["submit_for_review", "publish", "retire", "withdraw"]
 
     def get_queryset(self, request):
         return (
@@ -172,11 +172,18 @@ class ClaimAdmin(EvidenceAdmin):
     def get_readonly_fields(self, request, obj=None):
         if obj is None or obj.is_editable:
             return _RECORD_FIELDS
-        # Published and retired claims are the record; only a reviewer may point them at a successor.
+        # Published and retired claims are the record; only a reviewer may point a published one at
+        # a successor.
         frozen = [*_CONTENT_FIELDS, *_RECORD_FIELDS]
-        if not self.has_publish_permission(request):
+        if obj.status != Claim.Status.PUBLISHED or not self.has_publish_permission(request):
             frozen.append("superseded_by")
         return frozen
+
+    def get_search_results(self, request, queryset, search_term):
+        # The successor picker offers published claims only: nothing else may supersede (Claim.clean).
+        if request.GET.get("model_name") == "claim" and request.GET.get("field_name") == "superseded_by":
+            queryset = queryset.published()
+        return super().get_search_results(request, queryset, search_term)
 
     def save_model(self, request, obj, form, change):
         if not change:
@@ -231,6 +238,10 @@ class ClaimAdmin(EvidenceAdmin):
     @admin.action(description="Retire selected claims", permissions=["retire"])
     def retire(self, request, queryset):
         self._move(request, queryset, "retire", "retired")
+
+    @admin.action(description="Withdraw selected drafts or claims in review", permissions=["change"])
+    def withdraw(self, request, queryset):
+        self._move(request, queryset, "withdraw", "withdrawn")
 
 
 class ReportStateFilter(admin.SimpleListFilter):

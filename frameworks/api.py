@@ -69,7 +69,9 @@ class ClaimViewSet(ReadCreateUpdateViewSet):
     ordering = ["id"]
 
     def get_queryset(self):
-        claims = Claim.objects.select_related("framework", "criterion", "source").with_cell_spread()
+        claims = Claim.objects.select_related(
+            "framework", "criterion", "source", "superseded_by"
+        ).with_cell_spread()
         if self.request.user.has_perm("frameworks.view_claim"):
             return claims
         return claims.published()
@@ -81,12 +83,16 @@ class ClaimViewSet(ReadCreateUpdateViewSet):
 
     def perform_update(self, serializer):
         loaded = serializer.validated_data.pop("version")
+        claim = serializer.instance
+        # Only a real change makes the user its last editor (and so barred from publishing it): an
+        # empty PATCH must not let someone clear the way for a reviewer to publish their own text.
+        changed = any(getattr(claim, name) != value for name, value in serializer.validated_data.items())
         with transaction.atomic():
             try:
-                serializer.instance.begin_edit(loaded)
+                claim.begin_edit(loaded)
             except EditConflict as conflict:
                 raise Conflict(conflict.message) from None
-            serializer.save(last_edited_by=self.request.user)
+            serializer.save(**({"last_edited_by": self.request.user} if changed else {}))
 
     def _move(self, request, step: str) -> Response:
         with transaction.atomic():
@@ -117,7 +123,14 @@ class ClaimViewSet(ReadCreateUpdateViewSet):
     @extend_schema(request=None, responses=ClaimSerializer)
     @action(detail=True, methods=["post"], permission_classes=[requires("frameworks.retire_claim")])
     def retire(self, request, pk=None):
+        """Retire a published claim: it leaves the evidence, and the changelog says so."""
         return self._move(request, "retire")
+
+    @extend_schema(request=None, responses=ClaimSerializer)
+    @action(detail=True, methods=["post"], permission_classes=[requires("frameworks.change_claim")])
+    def withdraw(self, request, pk=None):
+        """Give up a draft or a claim in review; it never appears on public pages or in the changelog."""
+        return self._move(request, "withdraw")
 
 
 class CellSerializer(serializers.Serializer):

@@ -217,6 +217,8 @@ class Claim(models.Model):
         IN_REVIEW = "in-review", "In review"
         PUBLISHED = "published", "Published"
         RETIRED = "retired", "Retired"
+        # A draft or a claim in review that its editors gave up on: never public, never in the changelog.
+        WITHDRAWN = "withdrawn", "Withdrawn"
 
     framework = models.ForeignKey(Framework, on_delete=models.PROTECT, related_name="claims")
     criterion = models.ForeignKey(Criterion, on_delete=models.PROTECT, related_name="claims")
@@ -261,7 +263,7 @@ class Claim(models.Model):
         null=True,
         blank=True,
         related_name="supersedes",
-        help_text="A newer claim that overtakes this one. The old claim stays, marked stale.",
+        help_text="A newer, published claim that overtakes this one. The old claim stays, marked stale.",
     )
     seed_key = models.SlugField(
         max_length=100,
@@ -325,6 +327,14 @@ class Claim(models.Model):
         successor = self.superseded_by
         if self.pk is not None and successor.pk == self.pk:
             raise ValidationError({"superseded_by": "A claim cannot supersede itself."})
+        if successor.status != self.Status.PUBLISHED:
+            # Its text would reach the public pages before anyone reviewed it (four-eyes rule).
+            raise ValidationError(
+                {
+                    "superseded_by": "Only a published claim can supersede another: have the newer "
+                    f"claim reviewed and published first (it is {successor.get_status_display()})."
+                }
+            )
         if (successor.framework_id, successor.criterion_id) != (self.framework_id, self.criterion_id):
             raise ValidationError(
                 {"superseded_by": "The newer claim must be about the same framework and criterion."}
@@ -340,6 +350,17 @@ class Claim(models.Model):
 
     def is_stale(self, today: datetime.date | None = None) -> bool:
         return self.as_of is None or self.as_of < stale_cutoff(today) or self.superseded_by_id is not None
+
+    @property
+    def public_successor(self) -> "Claim | None":
+        """The claim that superseded this one, if it is published: the only kind the public sees."""
+        successor = self.superseded_by
+        return successor if successor is not None and successor.status == self.Status.PUBLISHED else None
+
+    @property
+    def public_successor_id(self) -> int | None:
+        successor = self.public_successor
+        return successor.pk if successor is not None else None
 
     @property
     def is_editable(self) -> bool:
@@ -377,9 +398,21 @@ class Claim(models.Model):
 
     def retire(self, user) -> None:
         # The reviewer field keeps who published the claim; history records who retired it.
-        if self.status == self.Status.RETIRED:
-            raise WorkflowError("This claim is already retired.")
+        if self.status != self.Status.PUBLISHED:
+            raise WorkflowError(
+                f"Only published claims can be retired; this claim is {self.get_status_display()}"
+                + (": withdraw it instead." if self.is_editable else ".")
+            )
         self.status = self.Status.RETIRED
+
+    def withdraw(self, user) -> None:
+        """Give up a draft or a claim in review. It was never public, so it never shows as a change."""
+        if not self.is_editable:
+            raise WorkflowError(
+                "Only drafts and claims in review can be withdrawn; "
+                f"this claim is {self.get_status_display()}."
+            )
+        self.status = self.Status.WITHDRAWN
 
     def begin_edit(self, loaded_version: int) -> None:
         """Lock the stored row, refuse the edit if someone saved it after `loaded_version`, else bump it.

@@ -84,6 +84,12 @@ class ClaimSerializer(serializers.ModelSerializer):
     version = serializers.IntegerField(
         required=False, min_value=1, help_text="Required when changing a claim: the version you read."
     )
+    superseded_by = serializers.IntegerField(
+        source="public_successor_id",
+        read_only=True,
+        allow_null=True,
+        help_text="The published claim that superseded this one, if any.",
+    )
 
     class Meta:
         model = Claim
@@ -108,7 +114,7 @@ class ClaimSerializer(serializers.ModelSerializer):
             "created_at",
             "updated_at",
         ]
-        read_only_fields = ["status", "superseded_by", "created_at", "updated_at"]
+        read_only_fields = ["status", "created_at", "updated_at"]
 
     def get_stale(self, claim) -> bool:
         return claim.is_stale()
