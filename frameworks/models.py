@@ -77,6 +77,14 @@ class Framework(models.Model):
         return self.name
 
 
+class SourceQuerySet(models.QuerySet):
+    def public(self):
+        """Sources that a published claim cites: the only ones visitors see. A source nobody has
+        reviewed yet (no claim citing it is published) stays out of public pages and the API."""
+        cited = Claim.objects.published().filter(source=models.OuterRef("pk"))
+        return self.filter(models.Exists(cited))
+
+
 class Source(models.Model):
     """A document that claims cite. Its publication date may be unknown: then it stays unknown."""
 
@@ -119,8 +127,8 @@ class Source(models.Model):
     is_synthetic = synthetic_flag()
 
     history = HistoricalRecords()
-    objects = VisibleManager()
-    everything = EveryRowManager()
+    objects = VisibleManager.from_queryset(SourceQuerySet)()
+    everything = EveryRowManager.from_queryset(SourceQuerySet)()
 
     class Meta:
         ordering = ["title"]
@@ -138,6 +146,10 @@ class Source(models.Model):
     @property
     def published_display(self) -> str:
         return describe_publication(self.published_on, self.published_precision, self.published_note)
+
+    def is_public(self) -> bool:
+        """Published claims cite it: then only a reviewed change may touch it (source_review.py)."""
+        return Source.objects.public().filter(pk=self.pk).exists()
 
 
 def describe_publication(published_on: datetime.date | None, precision: str, note: str) -> str:
@@ -457,3 +469,8 @@ class ProblemReport(models.Model):
 
     def __str__(self) -> str:
         return f"Report on claim {self.claim_id}: {self.message[:50]}"
+
+
+# Proposed changes to cited sources live beside the workflow they follow; imported here so that
+# Django registers the model with this app.
+from .source_review import SourceChange  # noqa: E402, F401
