@@ -73,10 +73,7 @@ def gunicorn_settings(env: dict) -> dict:
 
 def post_rate(env: dict) -> str:
     """The anonymous post throttle the server runs with: API_ANONYMOUS_POST_RATE or the default."""
-    code = (
-        "from django.conf import settings; "
-        "print(settings.REST_FRAMEWORK['DEFAULT_THROTTLE_RATES']['anonymous-posts'])"
-    )
+    code = "from django.conf import settings; print(settings.ANONYMOUS_POST_RATE)"
     return manage(env, "shell", "--no-imports", "-c", code).strip()
 
 

@@ -8,6 +8,7 @@ and served again from the cache until the data moves on.
 """
 
 import datetime
+import functools
 import hashlib
 
 from django.conf import settings
@@ -31,9 +32,11 @@ VARIES_BY = ["Accept", "Authorization", "Cookie"]
 
 
 def request_fingerprint(request, *parts: str) -> str:
-    """A strong ETag for this request's representation of the state named by `parts`."""
+    """A strong ETag for this request's representation of the state named by `parts`. The scheme
+    and host count: answers link to themselves (next, previous, url) at the address asked."""
     who = [request.headers.get(header, "") for header in VARIES_BY]
-    digest = hashlib.sha256("\n".join([*parts, request.get_full_path(), *who]).encode()).hexdigest()
+    where = [request.scheme, request.get_host(), request.get_full_path()]
+    digest = hashlib.sha256("\n".join([*parts, *where, *who]).encode()).hexdigest()
     return f'"{digest[:32]}"'
 
 
@@ -62,8 +65,15 @@ class ConditionalReadMixin:
         return response
 
     def _cached_dispatch(self, request, etag, *args, **kwargs):
-        """Anonymous answers are kept under their ETag, which names everything they depend on."""
-        if request.headers.get("Authorization") or settings.SESSION_COOKIE_NAME in request.COOKIES:
+        """Anonymous answers are kept under their ETag, which names everything they depend on;
+        only for query strings made of parameters the endpoint reads, each given once, so that
+        ?x=1, ?x=2, ... do not each keep a copy for an hour."""
+        if (
+            request.headers.get("Authorization")
+            or settings.SESSION_COOKIE_NAME in request.COOKIES
+            or not set(request.GET) <= parameters_read(type(self))
+            or any(len(values) > 1 for _, values in request.GET.lists())
+        ):
             return super().dispatch(request, *args, **kwargs)
         key = f"api-response:{etag}"
         kept = cache.get(key)
@@ -71,7 +81,27 @@ class ConditionalReadMixin:
             content, content_type = kept
             return HttpResponse(content, content_type=content_type)
         response = super().dispatch(request, *args, **kwargs)
-        if response.status_code == 200:
+        # JSON only: the browsable API's HTML carries this visitor's CSRF token.
+        renderer = getattr(response, "accepted_renderer", None)
+        if response.status_code == 200 and getattr(renderer, "format", "") == "json":
             response.render()
             cache.set(key, (response.content, response["Content-Type"]), PAGE_SECONDS)
         return response
+
+
+# What every endpoint may read: the format, the page and, where it has them, search and ordering.
+COMMON_PARAMETERS = {"format", "page", "page_size", "search", "ordering"}
+
+
+@functools.cache
+def parameters_read(view_class) -> frozenset[str]:
+    """The query parameters `view_class` reads: the common ones, its own `query_parameters`, and
+    its filters', with the suffixes of range filters (rating_min, as_of_after, ...)."""
+    names = set(COMMON_PARAMETERS) | set(getattr(view_class, "query_parameters", ()))
+    filterset_class = getattr(view_class, "filterset_class", None)
+    if filterset_class is not None:
+        form = filterset_class(queryset=filterset_class._meta.model._default_manager.none()).form
+        for name, field in form.fields.items():
+            suffixes = getattr(field.widget, "suffixes", None) or [""]
+            names.update("_".join(part for part in (name, suffix) if part) for suffix in suffixes)
+    return frozenset(names)

@@ -11,8 +11,7 @@ from rest_framework.pagination import PageNumberPagination
 from rest_framework.parsers import JSONParser
 from rest_framework.throttling import AnonRateThrottle
 
-from .client_address import client_address
-from .rate_limit import retry_after
+from .rate_limit import ANONYMOUS_POSTS, anonymous_post_wait
 
 
 class Pagination(PageNumberPagination):
@@ -34,28 +33,55 @@ class BoundedJSONParser(JSONParser):
         if len(body) > limit:
             raise RequestTooLarge(f"The request body is larger than the limit of {limit} bytes.")
         try:
-            return super().parse(io.BytesIO(body), media_type, parser_context)
+            data = super().parse(io.BytesIO(body), media_type, parser_context)
         except exceptions.ParseError:
             raise exceptions.ParseError("The request body is not valid JSON.") from None
+        field = _field_with_lone_surrogate(data)
+        if field is not None:
+            # JSON's \ud800 escapes can spell half a character, which no text can hold: stored, it
+            # breaks PostgreSQL; echoed in an error, it breaks the JSON renderer.
+            raise exceptions.ValidationError({field: [LONE_SURROGATE]})
+        return data
+
+
+LONE_SURROGATE = "Text holding a lone surrogate (half of a UTF-16 pair, such as \\ud800) is not valid."
+
+
+def _field_with_lone_surrogate(data) -> str | None:
+    """The top-level field whose key or value (at any depth) holds a lone surrogate, else None; a
+    key holding one is named escaped, so that the answer itself can be encoded."""
+    if not isinstance(data, dict):
+        return "non_field_errors" if _holds_surrogate(data) else None
+    for key, value in data.items():
+        if _holds_surrogate(key) or _holds_surrogate(value):
+            return key.encode("utf-8", "backslashreplace").decode()
+    return None
+
+
+def _holds_surrogate(data) -> bool:
+    if isinstance(data, str):
+        return any("\ud800" <= char <= "\udfff" for char in data)
+    if isinstance(data, dict):
+        return any(_holds_surrogate(key) or _holds_surrogate(value) for key, value in data.items())
+    if isinstance(data, list):
+        return any(_holds_surrogate(item) for item in data)
+    return False
 
 
 class AnonymousPostThrottle(AnonRateThrottle):
     """Throttles anonymous writes only: reading stays free, editors are not throttled."""
 
-    scope = "anonymous-posts"
+    scope = ANONYMOUS_POSTS
+
+    def get_rate(self):
+        return settings.ANONYMOUS_POST_RATE
 
     def allow_request(self, request, view):
-        if request.method in ("GET", "HEAD", "OPTIONS") or request.user.is_authenticated:
+        if request.method in ("GET", "HEAD", "OPTIONS"):
             return True
-        # An atomic counter, not DRF's request history: concurrent posts each count.
-        self.seconds_to_wait = retry_after(
-            f"{self.scope}:{self.get_ident(request)}", self.num_requests, self.duration
-        )
+        # An atomic counter shared with the forms, not DRF's request history: concurrent posts each count.
+        self.seconds_to_wait = anonymous_post_wait(request, self.num_requests, self.duration)
         return self.seconds_to_wait is None
 
     def wait(self):
         return self.seconds_to_wait
-
-    def get_ident(self, request):
-        # DRF's own reading trusts any X-Forwarded-For unless told how many proxies there are.
-        return client_address(request)

@@ -21,17 +21,18 @@ def healthz(request: HttpRequest) -> HttpResponse:
 @require_safe
 @never_cache
 def readyz(request: HttpRequest) -> JsonResponse:
-    """The database and the cache are reachable; 503 naming the one that is not."""
+    """The database and the cache are reachable; 503 naming the one that is not, and nothing more."""
     checks = {"database": _check_database, "cache": _check_cache}
-    problems = {}
+    down = set()
     for name, check in checks.items():
         try:
             check()
         except Exception as error:  # any failure of the service, whatever its driver raises
-            logger.warning("readiness: %s unreachable: %s", name, error)
-            problems[name] = f"{type(error).__name__}: {error}".strip()
-    body = {name: problems.get(name, "ok") for name in checks}
-    return JsonResponse(body, status=503 if problems else 200)
+            # The driver's message (host, port, database and user names) goes to the log only.
+            logger.warning("readiness: %s unreachable: %s: %s", name, type(error).__name__, error)
+            down.add(name)
+    body = {name: "unavailable" if name in down else "ok" for name in checks}
+    return JsonResponse(body, status=503 if down else 200)
 
 
 def _check_database() -> None:

@@ -2,7 +2,7 @@ import logging
 from urllib.parse import unquote_to_bytes
 
 from django.db import InterfaceError, OperationalError, connection
-from django.http import HttpResponse, HttpResponseBadRequest, JsonResponse
+from django.http import HttpResponse, JsonResponse
 from django.template import loader
 from django.utils.cache import add_never_cache_headers
 
@@ -10,10 +10,28 @@ logger = logging.getLogger(__name__)
 
 NUL_REFUSED = "NUL characters are not allowed in addresses or query strings."
 NOT_UTF8 = "The query string or form data is not valid UTF-8."
+# gunicorn refuses a request line over 4094 bytes with 414; the app itself refuses the same.
+MAX_URL_BYTES = 4000
+URL_TOO_LONG = f"The address is longer than {MAX_URL_BYTES} characters."
 
 # When a client may try again after the database failed to answer: a restart or failover takes seconds.
 DATABASE_RETRY_AFTER_SECONDS = 10
 DATABASE_UNAVAILABLE = "The database is not answering at the moment. Please try again in a few seconds."
+
+
+def answer_probes(get_response):
+    """/healthz and /readyz answer whatever the Host header says: load balancers probe app servers
+    by address, which ALLOWED_HOSTS does not list. They run before the host check
+    (CommonMiddleware) and show nothing of the site."""
+    from . import health
+
+    probes = {"/healthz": health.healthz, "/readyz": health.readyz}
+
+    def middleware(request):
+        probe = probes.get(request.path_info)
+        return probe(request) if probe is not None else get_response(request)
+
+    return middleware
 
 
 def refuse_malformed_input(get_response):
@@ -23,29 +41,41 @@ def refuse_malformed_input(get_response):
 
     def middleware(request):
         query = request.META.get("QUERY_STRING", "")
+        if len(request.path) + len(query) > MAX_URL_BYTES:
+            return refusal(request, URL_TOO_LONG, status=414)
         if "\x00" in request.path or "%00" in query or "\x00" in query:
-            return _bad_request(NUL_REFUSED)
+            return refusal(request, NUL_REFUSED)
         if not _is_utf8_form_encoded(query.encode("latin-1", "replace")):
-            return _bad_request(NOT_UTF8)
+            return refusal(request, NOT_UTF8)
         if request.content_type == "application/x-www-form-urlencoded" and not _is_utf8_form_encoded(
             request.body
         ):
-            return _bad_request(NOT_UTF8)
+            return refusal(request, NOT_UTF8)
+        # No form of the site takes files, so a multipart body is all text, and must be UTF-8.
+        if request.content_type == "multipart/form-data" and not _is_utf8(request.body):
+            return refusal(request, NOT_UTF8)
         return get_response(request)
 
     return middleware
 
 
 def _is_utf8_form_encoded(raw: bytes) -> bool:
+    return _is_utf8(unquote_to_bytes(raw))
+
+
+def _is_utf8(raw: bytes) -> bool:
     try:
-        unquote_to_bytes(raw).decode("utf-8")
+        raw.decode("utf-8")
     except UnicodeDecodeError:
         return False
     return True
 
 
-def _bad_request(message: str) -> HttpResponseBadRequest:
-    return HttpResponseBadRequest(message, content_type="text/plain; charset=utf-8")
+def refusal(request, message: str, status: int = 400) -> HttpResponse:
+    """A short refusal: JSON under /api/, as every API answer is; plain text elsewhere."""
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": message}, status=status)
+    return HttpResponse(message, status=status, content_type="text/plain; charset=utf-8")
 
 
 class DatabaseUnavailable:

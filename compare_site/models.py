@@ -17,3 +17,19 @@ class TableVersion(models.Model):
 
     def __str__(self):
         return f"{self.table_name} @ {self.changed_at:%Y-%m-%d %H:%M:%S}"
+
+
+class RateCounter(models.Model):
+    """Requests counted against a rate limit, when no Redis is configured (rate_limit.py).
+
+    One row per key (a limit and a client address), reset when its window moves on: every process
+    counts in the same row, with one atomic upsert per request.
+    """
+
+    key = models.CharField(max_length=200, primary_key=True)
+    window = models.BigIntegerField(help_text="Which window of the clock the count belongs to.")
+    count = models.PositiveIntegerField()
+    expires_at = models.BigIntegerField(db_index=True, help_text="When the window ends (Unix time).")
+
+    def __str__(self):
+        return f"{self.key}: {self.count} in window {self.window}"

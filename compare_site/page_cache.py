@@ -7,7 +7,7 @@ own token: a page without a form sets no cookie.
 """
 
 import hashlib
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
@@ -24,14 +24,24 @@ CSRF_SLOT = "csrftokenslot5f0c2a9e"
 _CSRF_SLOT_BYTES = CSRF_SLOT.encode()
 
 
-def cached_page(request: HttpRequest, state: str, render: Callable[[], HttpResponse]) -> HttpResponse:
+def cached_page(
+    request: HttpRequest,
+    state: str,
+    render: Callable[[], HttpResponse],
+    kept_queries: Collection[str] = ("",),
+) -> HttpResponse:
     """This URL's page as rendered from the data in `state`: from the cache, or `render()` (given
-    CSRF_SLOT as its token), kept when it is a 200 for a URL of sensible length."""
+    CSRF_SLOT as its token), kept when it is a 200 whose query string is one of `kept_queries`.
+
+    Only those: a page is kept under the few spellings of the parameters it reads, never under
+    whatever else a query string holds (?x=1, ?x=2, ... would each keep a copy for an hour). Any
+    other query string gets the page rendered afresh. The scheme and host count, as pages link to
+    themselves."""
     path = request.get_full_path()
-    if len(path) > LONGEST_CACHED_PATH:
+    if request.META.get("QUERY_STRING", "") not in kept_queries or len(path) > LONGEST_CACHED_PATH:
         return _uncached(request, render())
     # Hashed: a query string may hold anything, and cache keys must stay short and plain.
-    address = hashlib.sha256(f"{request.get_host()}{path}".encode()).hexdigest()[:32]
+    address = hashlib.sha256(f"{request.scheme}://{request.get_host()}{path}".encode()).hexdigest()[:32]
     key = f"page:{state}:{address}"
     entry = cache.get(key)
     if entry is None:

@@ -188,6 +188,8 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "django_permissions_policy.PermissionsPolicyMiddleware",
     "compare_site.middleware.refuse_malformed_input",
+    # Before CommonMiddleware's host check: probes by address answer whatever the Host.
+    "compare_site.middleware.answer_probes",
     "compare_site.middleware.DatabaseUnavailable",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -261,6 +263,10 @@ def _cache_from_env() -> dict:
 
 CACHES = {"default": _cache_from_env()}
 
+# Where rate-limit counters live (compare_site/rate_limit.py): in Redis when there is one, else in
+# the database. Never in the local-memory cache, which each worker process keeps for itself.
+RATE_LIMIT_STORE = "cache" if os.environ.get("REDIS_URL", "").strip() else "database"
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -287,6 +293,10 @@ STORAGES = {
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# Posting answers computes and stores a verdict, a problem report stores a row: an anonymous client
+# gets this many posts, through the API and the forms together (compare_site/rate_limit.py).
+ANONYMOUS_POST_RATE = env_rate("API_ANONYMOUS_POST_RATE", "30/minute")
+
 # The REST API. Anonymous clients read; editors write with a token or their admin session.
 API_MAX_BODY_BYTES = env_int("API_MAX_BODY_BYTES", 64 * 1024, minimum=1024)
 REST_FRAMEWORK = {
@@ -303,11 +313,7 @@ REST_FRAMEWORK = {
         "rest_framework.filters.SearchFilter",
         "rest_framework.filters.OrderingFilter",
     ],
-    "DEFAULT_THROTTLE_RATES": {
-        # Posting answers computes and stores a verdict; anonymous clients get this many.
-        "anonymous-posts": env_rate("API_ANONYMOUS_POST_RATE", "30/minute"),
-    },
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "compare_site.api_schema.ErrorListingSchema",
     "EXCEPTION_HANDLER": "compare_site.api_errors.exception_handler",
 }
 SPECTACULAR_SETTINGS = {
@@ -327,6 +333,11 @@ SPECTACULAR_SETTINGS = {
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {"without_traceback": {"()": "compare_site.log_filters.WithoutTraceback"}},
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": "INFO"},
+    "loggers": {
+        # A request for a host the site does not serve gets 400: one line each, no traceback.
+        "django.security.DisallowedHost": {"filters": ["without_traceback"], "level": "WARNING"},
+    },
 }

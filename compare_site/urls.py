@@ -26,3 +26,7 @@ urlpatterns = [
     path("", include("recommender.urls")),
     path("", include("frameworks.urls")),
 ]
+
+# JSON under /api/, the site's own pages elsewhere.
+handler400 = "compare_site.api_errors.bad_request"
+handler404 = "compare_site.api_errors.page_not_found"

@@ -6,7 +6,10 @@ from simple_history.admin import SimpleHistoryAdmin
 
 class EvidenceAdmin(SimpleHistoryAdmin):
     # Reverting writes an old row back whole, status and reviewer included, around the review
-    # workflow; editors read old versions and copy from them instead.
+    # workflow; editors read old versions and copy from them instead. So no page offers it.
+    def revert_disabled(self, request, obj=None):
+        return True
+
     def history_form_view(self, request, object_id, version_id, extra_context=None):
         if request.method == "POST":
             raise PermissionDenied("Past versions can be read but not restored.")

@@ -1,12 +1,12 @@
 import django_filters
 
+from compare_site.filters import WholeNumberRangeFilter
+
 from .models import Criterion
 
 
 class CriterionFilter(django_filters.FilterSet):
-    default_weight = django_filters.RangeFilter(
-        help_text="default_weight_min and default_weight_max, 0 to 10."
-    )
+    default_weight = WholeNumberRangeFilter(help_text="default_weight_min and default_weight_max, 0 to 10.")
 
     class Meta:
         model = Criterion

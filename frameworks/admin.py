@@ -1,13 +1,33 @@
 from django import forms
 from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html, format_html_join
 from django.utils.timesince import timesince
 
 from criteria.admin_base import EvidenceAdmin
 
-from .models import Claim, EditConflict, Framework, ProblemReport, Source, WorkflowError
+from .models import Claim, EditConflict, Framework, ProblemReport, Source
+from .source_review import CITATION_FIELDS, SourceChange, review
+
+
+def run_step(model_admin, request, records, step, done: str) -> None:
+    """A workflow action: `step(record)` for each record, a message for each refusal, one in all."""
+    name = model_admin.model._meta.verbose_name
+    moved = 0
+    for record in records:
+        try:
+            step(record)
+        except ValidationError as refusal:  # WorkflowError, or a rule of the model
+            message = " ".join(refusal.messages)
+            model_admin.message_user(request, f"{name.capitalize()} {record.pk}: {message}", messages.ERROR)
+            continue
+        moved += 1
+    if moved:
+        model_admin.message_user(request, f"{moved} {name}(s) {done}.", messages.SUCCESS)
 
 
 class ClaimInline(admin.TabularInline):
@@ -46,6 +66,20 @@ class SourceAdmin(EvidenceAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(claim_count=Count("claims"))
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = super().get_readonly_fields(request, obj)
+        # Published claims show this source: a change to it waits for a reviewer (source_review.py).
+        if obj is not None and obj.is_public():
+            return [*fields, "propose_a_change", *CITATION_FIELDS]
+        return fields
+
+    @admin.display(description="cited by published claims")
+    def propose_a_change(self, source):
+        url = reverse("admin:frameworks_sourcechange_add")
+        return format_html(
+            'Changes need a reviewer: <a href="{}?source={}">propose a change</a>.', url, source.pk
+        )
 
     @admin.display(description="published", ordering="published_on")
     def published(self, source):
@@ -160,7 +194,7 @@ class ClaimAdmin(EvidenceAdmin):
         ("Details", {"fields": ["value", "unit", "applies_to", "as_of", "superseded_by"]}),
         ("Record", {"fields": [*_RECORD_FIELDS, "loaded_version"]}),
     ]
-    actions = ["submit_for_review", "publish", "retire"]
+    actions = ["submit_for_review", "publish", "retire", "withdraw"]
 
     def get_queryset(self, request):
         return (
@@ -172,11 +206,18 @@ class ClaimAdmin(EvidenceAdmin):
     def get_readonly_fields(self, request, obj=None):
         if obj is None or obj.is_editable:
             return _RECORD_FIELDS
-        # Published and retired claims are the record; only a reviewer may point them at a successor.
+        # Published and retired claims are the record; only a reviewer may point a published one at
+        # a successor.
         frozen = [*_CONTENT_FIELDS, *_RECORD_FIELDS]
-        if not self.has_publish_permission(request):
+        if obj.status != Claim.Status.PUBLISHED or not self.has_publish_permission(request):
             frozen.append("superseded_by")
         return frozen
+
+    def get_search_results(self, request, queryset, search_term):
+        # The successor picker offers published claims only: nothing else may supersede (Claim.clean).
+        if request.GET.get("model_name") == "claim" and request.GET.get("field_name") == "superseded_by":
+            queryset = queryset.published()
+        return super().get_search_results(request, queryset, search_term)
 
     def save_model(self, request, obj, form, change):
         if not change:
@@ -207,18 +248,12 @@ class ClaimAdmin(EvidenceAdmin):
 
     @transaction.atomic
     def _move(self, request, queryset, step: str, done: str):
-        moved = 0
-        for claim in queryset.select_for_update(of=("self",)):
-            try:
-                getattr(claim, step)(request.user)
-            except WorkflowError as refusal:
-                self.message_user(request, f"Claim {claim.pk}: {refusal.message}", messages.ERROR)
-                continue
+        def move(claim):
+            getattr(claim, step)(request.user)
             claim.version += 1
             claim.save()
-            moved += 1
-        if moved:
-            self.message_user(request, f"{moved} claim(s) {done}.", messages.SUCCESS)
+
+        run_step(self, request, queryset.select_for_update(of=("self",)), move, done)
 
     @admin.action(description="Submit selected claims for review", permissions=["change"])
     def submit_for_review(self, request, queryset):
@@ -231,6 +266,10 @@ class ClaimAdmin(EvidenceAdmin):
     @admin.action(description="Retire selected claims", permissions=["retire"])
     def retire(self, request, queryset):
         self._move(request, queryset, "retire", "retired")
+
+    @admin.action(description="Withdraw selected drafts or claims in review", permissions=["change"])
+    def withdraw(self, request, queryset):
+        self._move(request, queryset, "withdraw", "withdrawn")
 
 
 class ReportStateFilter(admin.SimpleListFilter):
@@ -289,3 +328,78 @@ class ProblemReportAdmin(admin.ModelAdmin):
     def mark_handled(self, request, queryset):
         count = queryset.open().update(handled_at=timezone.now(), handled_by=request.user)
         self.message_user(request, f"{count} report(s) marked handled.", messages.SUCCESS)
+
+
+class _SourceChangeFormBase(forms.ModelForm):
+    """A proposal: the source's citation fields, filled with its current values, to edit."""
+
+    class Meta:
+        model = SourceChange
+        fields = ["source", "note"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # ?source=<id> (the source page's link) fills the form with that source's current values.
+        source_id = str(self.initial.get("source", ""))
+        if self.is_bound or not (source_id.isdigit() and len(source_id) < 19):
+            return
+        source = Source.objects.filter(pk=source_id).first()
+        for name in CITATION_FIELDS if source is not None else []:
+            self.initial[name] = getattr(source, name)
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("source") is not None and not self.errors:
+            values = {name: cleaned.get(name) for name in CITATION_FIELDS}
+            # The proposer is set by the admin; propose() checks the values as the source would.
+            self.proposal = SourceChange.propose(cleaned["source"], None, values, cleaned.get("note", ""))
+        return cleaned
+
+
+SourceChangeForm = type(
+    "SourceChangeForm", (_SourceChangeFormBase,), forms.fields_for_model(Source, fields=CITATION_FIELDS)
+)
+
+
+@admin.register(SourceChange)
+class SourceChangeAdmin(EvidenceAdmin):
+    form = SourceChangeForm
+    list_display = ["source", "changed_fields", "status", "proposed_by", "created_at"]
+    list_filter = ["status"]
+    list_select_related = ["source", "proposed_by"]
+    autocomplete_fields = ["source"]
+    actions = ["apply", "reject"]
+    _RECORD = ["source", "differences", "note", "status", "proposed_by", "reviewed_by", "created_at"]
+
+    def get_fields(self, request, obj=None):
+        return ["source", *CITATION_FIELDS, "note"] if obj is None else self._RECORD
+
+    def get_readonly_fields(self, request, obj=None):
+        return [] if obj is None else self._RECORD
+
+    def has_change_permission(self, request, obj=None):
+        return False  # a proposal stays as made; it is applied or rejected by the actions
+
+    def has_apply_permission(self, request):
+        return request.user.has_perm("frameworks.apply_sourcechange")
+
+    def save_model(self, request, obj, form, change):
+        obj.changes, obj.proposed_by = form.proposal.changes, request.user
+        super().save_model(request, obj, form, change)
+
+    @admin.display(description="fields")
+    def changed_fields(self, change):
+        return ", ".join(change.changes)
+
+    @admin.display(description="changes")
+    def differences(self, change):
+        rows = [(name, old or "(empty)", new or "(empty)") for name, (old, new) in change.changes.items()]
+        return format_html("<ul>{}</ul>", format_html_join("", "<li>{}: {} → {}</li>", rows))
+
+    @admin.action(description="Apply selected changes to their sources", permissions=["apply"])
+    def apply(self, request, queryset):
+        run_step(self, request, queryset, lambda change: review(change, "apply", request.user), "applied")
+
+    @admin.action(description="Reject selected changes", permissions=["apply"])
+    def reject(self, request, queryset):
+        run_step(self, request, queryset, lambda change: review(change, "reject", request.user), "rejected")

@@ -1,5 +1,4 @@
 from django.db import transaction
-from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import exceptions, mixins, permissions, serializers, status, viewsets
@@ -7,11 +6,13 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from compare_site.api_conditional import ConditionalReadMixin
+from compare_site.api_schema import ErrorListingSchema
 
 from .evidence import load_matrix
 from .filters import ClaimFilter, FrameworkFilter, SourceFilter
 from .models import Claim, EditConflict, Framework, Source, WorkflowError
-from .serializers import ClaimSerializer, FrameworkSerializer, SourceSerializer
+from .serializers import ClaimSerializer, FrameworkSerializer, SourceChangeSerializer, SourceSerializer
+from .source_review import SourceChange, review
 
 
 class FrameworkViewSet(ConditionalReadMixin, viewsets.ReadOnlyModelViewSet):
@@ -34,16 +35,8 @@ class ReadCreateUpdateViewSet(
     """Evidence is never deleted through the API: claims are retired, sources stay cited."""
 
 
-class SourceViewSet(ReadCreateUpdateViewSet):
-    queryset = Source.objects.order_by("title")
-    serializer_class = SourceSerializer
-    filterset_class = SourceFilter
-    search_fields = ["title", "author", "publisher"]
-    ordering_fields = ["title", "published_on", "accessed_on"]
-
-
 class Conflict(exceptions.APIException):
-    """The claim changed since the client read it, or is not in a state that allows the step."""
+    """The record changed since the client read it, or is not in a state that allows the step."""
 
     status_code = status.HTTP_409_CONFLICT
     default_code = "conflict"
@@ -59,6 +52,79 @@ def requires(permission: str) -> type[permissions.BasePermission]:
     return HasPermission
 
 
+def refusal(error: WorkflowError) -> exceptions.APIException:
+    """A workflow step refused: 403 when the four-eyes rule forbids this user, else 409."""
+    if error.code == "four_eyes":
+        return exceptions.PermissionDenied(error.message)
+    return Conflict(error.message)
+
+
+class SourceViewSet(ReadCreateUpdateViewSet):
+    """Sources that published claims cite for everyone; editors see and write them all."""
+
+    serializer_class = SourceSerializer
+    filterset_class = SourceFilter
+    search_fields = ["title", "author", "publisher"]
+    ordering_fields = ["title", "published_on", "accessed_on"]
+
+    def get_queryset(self):
+        sources = Source.objects.select_related("speaks_for").order_by("title")
+        return sources if self.request.user.has_perm("frameworks.view_source") else sources.public()
+
+    def perform_update(self, serializer):
+        if serializer.instance.is_public():
+            raise Conflict(
+                "Published claims cite this source, so a change to it needs a reviewer: propose it "
+                "with POST /api/source-changes/."
+            )
+        serializer.save()
+
+
+class ReadsNeedViewPermission(permissions.DjangoModelPermissions):
+    """Proposals are unreviewed text: reading them takes the view permission, as in the admin."""
+
+    perms_map = {
+        **permissions.DjangoModelPermissions.perms_map,
+        "GET": ["%(app_label)s.view_%(model_name)s"],
+        "HEAD": ["%(app_label)s.view_%(model_name)s"],
+    }
+
+
+class SourceChangeViewSet(
+    mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet
+):
+    """Proposed changes to cited sources: editors propose, a reviewer who did not propose applies."""
+
+    queryset = SourceChange.objects.select_related("source", "proposed_by", "reviewed_by")
+    serializer_class = SourceChangeSerializer
+    permission_classes = [ReadsNeedViewPermission]
+    filterset_fields = ["status"]
+    search_fields = []
+    ordering_fields = ["created_at"]
+
+    def perform_create(self, serializer):
+        serializer.save(proposed_by=self.request.user)
+
+    def _review(self, step: str) -> Response:
+        try:
+            change = review(self.get_object(), step, self.request.user)
+        except WorkflowError as error:
+            raise refusal(error) from None
+        return Response(self.get_serializer(change).data)
+
+    @extend_schema(request=None, responses=SourceChangeSerializer)
+    @action(detail=True, methods=["post"], permission_classes=[requires("frameworks.apply_sourcechange")])
+    def apply(self, request, pk=None):
+        """Write the proposed values into the source; not by whoever proposed them (four-eyes rule)."""
+        return self._review("apply")
+
+    @extend_schema(request=None, responses=SourceChangeSerializer)
+    @action(detail=True, methods=["post"], permission_classes=[requires("frameworks.apply_sourcechange")])
+    def reject(self, request, pk=None):
+        """Close the proposal without changing the source."""
+        return self._review("reject")
+
+
 class ClaimViewSet(ReadCreateUpdateViewSet):
     """Published claims for everyone; editors also see drafts and claims in review, and write drafts."""
 
@@ -69,7 +135,9 @@ class ClaimViewSet(ReadCreateUpdateViewSet):
     ordering = ["id"]
 
     def get_queryset(self):
-        claims = Claim.objects.select_related("framework", "criterion", "source").with_cell_spread()
+        claims = Claim.objects.select_related(
+            "framework", "criterion", "source", "superseded_by"
+        ).with_cell_spread()
         if self.request.user.has_perm("frameworks.view_claim"):
             return claims
         return claims.published()
@@ -81,12 +149,16 @@ class ClaimViewSet(ReadCreateUpdateViewSet):
 
     def perform_update(self, serializer):
         loaded = serializer.validated_data.pop("version")
+        claim = serializer.instance
+        # Only a real change makes the user its last editor (and so barred from publishing it): an
+        # empty PATCH must not let someone clear the way for a reviewer to publish their own text.
+        changed = any(getattr(claim, name) != value for name, value in serializer.validated_data.items())
         with transaction.atomic():
             try:
-                serializer.instance.begin_edit(loaded)
+                claim.begin_edit(loaded)
             except EditConflict as conflict:
                 raise Conflict(conflict.message) from None
-            serializer.save(last_edited_by=self.request.user)
+            serializer.save(**({"last_edited_by": self.request.user} if changed else {}))
 
     def _move(self, request, step: str) -> Response:
         with transaction.atomic():
@@ -94,10 +166,8 @@ class ClaimViewSet(ReadCreateUpdateViewSet):
             claim = Claim.objects.select_for_update(of=("self",)).get(pk=claim.pk)
             try:
                 getattr(claim, step)(request.user)
-            except WorkflowError as refusal:
-                if refusal.code == "four_eyes":
-                    raise exceptions.PermissionDenied(refusal.message) from None
-                raise Conflict(refusal.message) from None
+            except WorkflowError as error:
+                raise refusal(error) from None
             claim.version += 1
             claim.save()
         return Response(self.get_serializer(self.get_queryset().get(pk=claim.pk)).data)
@@ -117,7 +187,14 @@ class ClaimViewSet(ReadCreateUpdateViewSet):
     @extend_schema(request=None, responses=ClaimSerializer)
     @action(detail=True, methods=["post"], permission_classes=[requires("frameworks.retire_claim")])
     def retire(self, request, pk=None):
+        """Retire a published claim: it leaves the evidence, and the changelog says so."""
         return self._move(request, "retire")
+
+    @extend_schema(request=None, responses=ClaimSerializer)
+    @action(detail=True, methods=["post"], permission_classes=[requires("frameworks.change_claim")])
+    def withdraw(self, request, pk=None):
+        """Give up a draft or a claim in review; it never appears on public pages or in the changelog."""
+        return self._move(request, "withdraw")
 
 
 class CellSerializer(serializers.Serializer):
@@ -152,7 +229,7 @@ class MatrixSerializer(serializers.Serializer):
     cells = CellSerializer(many=True)
 
 
-class SingleDocumentSchema(AutoSchema):
+class SingleDocumentSchema(ErrorListingSchema):
     """The matrix is routed as a list (so the API root lists it) but answers one document."""
 
     def _is_list_view(self, serializer=None):
@@ -164,6 +241,7 @@ class MatrixViewSet(ConditionalReadMixin, viewsets.ViewSet):
 
     permission_classes = [permissions.AllowAny]
     schema = SingleDocumentSchema()
+    query_parameters = ["frameworks"]
 
     @extend_schema(
         parameters=[

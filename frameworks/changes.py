@@ -29,12 +29,16 @@ def describe(record, previous) -> str:
 
 
 def recent_changes(limit: int = 50) -> list[Change]:
-    """Changes that left a claim published or retired it: two queries whatever the history's size."""
+    """Changes that left a claim published or retired it: two queries whatever the history's size.
+
+    Only claims that were once published count: a draft retired before the workflow refused that
+    (or any claim never reviewed) must not put its unreviewed text in public."""
     history = Claim.history.model.objects
     if not include_synthetic():
         history = history.filter(is_synthetic=False)
+    once_published = history.filter(status=Claim.Status.PUBLISHED).values("id")
     records = list(
-        history.filter(status__in=[Claim.Status.PUBLISHED, Claim.Status.RETIRED])
+        history.filter(status__in=[Claim.Status.PUBLISHED, Claim.Status.RETIRED], id__in=once_published)
         .select_related("framework", "criterion")
         .order_by("-history_date", "-history_id")[:limit]
     )

@@ -28,6 +28,28 @@ def chosen_frameworks(params, matrix: Matrix) -> list[str]:
     return asked
 
 
+# Comparisons of up to this many frameworks are kept in the page cache (see kept_queries).
+MOST_KEPT_FRAMEWORKS = 3
+
+
+def kept_queries(params, matrix: Matrix) -> set[str]:
+    """The query strings under which this comparison's page is kept: the link's and the form's
+    spelling of the frameworks chosen and the order asked for, nothing else; none for a choice that
+    is refused or of more than MOST_KEPT_FRAMEWORKS frameworks (orderings of many would be many)."""
+    try:
+        chosen = chosen_frameworks(params, matrix)
+    except ChoiceError:
+        return set()
+    if len(chosen) > MOST_KEPT_FRAMEWORKS:
+        return set()
+    spellings = {f"frameworks={','.join(chosen)}", "&".join(f"frameworks={slug}" for slug in chosen)}
+    if chosen == list(matrix.featured):
+        spellings.add("")
+    if params.get("sort") == "difference":
+        return {f"{spelling}&sort=difference".lstrip("&") for spelling in spellings}
+    return spellings
+
+
 @dataclass
 class CellView:
     cell: Cell

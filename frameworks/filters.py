@@ -1,5 +1,7 @@
 import django_filters
 
+from compare_site.filters import WholeNumberFilter, WholeNumberRangeFilter
+
 from .evidence import CONTESTED_SPREAD
 from .models import Claim, Framework, Source
 
@@ -12,8 +14,8 @@ class ClaimFilter(django_filters.FilterSet):
     framework = SlugsFilter(field_name="framework__slug", help_text="Framework slugs, comma-separated.")
     criterion = SlugsFilter(field_name="criterion__slug", help_text="Criterion slugs, comma-separated.")
     source_kind = django_filters.ChoiceFilter(field_name="source__kind", choices=Source.Kind.choices)
-    source = django_filters.NumberFilter(field_name="source_id")
-    rating = django_filters.RangeFilter(help_text="rating_min and rating_max, 1 to 5.")
+    source = WholeNumberFilter(field_name="source_id", help_text="A source's id.")
+    rating = WholeNumberRangeFilter(help_text="rating_min and rating_max, 1 to 5.")
     as_of = django_filters.DateFromToRangeFilter(help_text="as_of_after and as_of_before, YYYY-MM-DD.")
     stale = django_filters.BooleanFilter(
         method="filter_stale", help_text="Dated before the staleness limit, undated, or superseded."

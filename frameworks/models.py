@@ -60,6 +60,14 @@ class Framework(models.Model):
         return self.name
 
 
+class SourceQuerySet(models.QuerySet):
+    def public(self):
+        """Sources that a published claim cites: the only ones visitors see. A source nobody has
+        reviewed yet (no claim citing it is published) stays out of public pages and the API."""
+        cited = Claim.objects.published().filter(source=models.OuterRef("pk"))
+        return self.filter(models.Exists(cited))
+
+
 class Source(models.Model):
     """A document that claims cite. Its publication date may be unknown: then it stays unknown."""
 
@@ -117,8 +125,8 @@ class Source(models.Model):
     is_synthetic = synthetic_flag()
 
     history = HistoricalRecords()
-    objects = VisibleManager()
-    everything = EveryRowManager()
+    objects = VisibleManager.from_queryset(SourceQuerySet)()
+    everything = EveryRowManager.from_queryset(SourceQuerySet)()
 
     class Meta:
         ordering = ["title"]
@@ -141,6 +149,10 @@ class Source(models.Model):
     def dated(self) -> datetime.date | None:
         """The date the source's text describes: published, else last revised; None when unknown."""
         return self.published_on or self.revised_on
+
+    def is_public(self) -> bool:
+        """Published claims cite it: then only a reviewed change may touch it (source_review.py)."""
+        return Source.objects.public().filter(pk=self.pk).exists()
 
 
 def describe_publication(published_on: datetime.date | None, precision: str, note: str) -> str:
@@ -236,6 +248,8 @@ class Claim(models.Model):
         IN_REVIEW = "in-review", "In review"
         PUBLISHED = "published", "Published"
         RETIRED = "retired", "Retired"
+        # A draft or a claim in review that its editors gave up on: never public, never in the changelog.
+        WITHDRAWN = "withdrawn", "Withdrawn"
 
     framework = models.ForeignKey(Framework, on_delete=models.PROTECT, related_name="claims")
     criterion = models.ForeignKey(Criterion, on_delete=models.PROTECT, related_name="claims")
@@ -280,7 +294,7 @@ class Claim(models.Model):
         null=True,
         blank=True,
         related_name="supersedes",
-        help_text="A newer claim that overtakes this one. The old claim stays, marked stale.",
+        help_text="A newer, published claim that overtakes this one. The old claim stays, marked stale.",
     )
     seed_key = models.SlugField(
         max_length=100,
@@ -344,6 +358,14 @@ class Claim(models.Model):
         successor = self.superseded_by
         if self.pk is not None and successor.pk == self.pk:
             raise ValidationError({"superseded_by": "A claim cannot supersede itself."})
+        if successor.status != self.Status.PUBLISHED:
+            # Its text would reach the public pages before anyone reviewed it (four-eyes rule).
+            raise ValidationError(
+                {
+                    "superseded_by": "Only a published claim can supersede another: have the newer "
+                    f"claim reviewed and published first (it is {successor.get_status_display()})."
+                }
+            )
         if (successor.framework_id, successor.criterion_id) != (self.framework_id, self.criterion_id):
             raise ValidationError(
                 {"superseded_by": "The newer claim must be about the same framework and criterion."}
@@ -388,6 +410,17 @@ class Claim(models.Model):
         return witness(self.source.speaks_for_id, self.framework_id)
 
     @property
+    def public_successor(self) -> "Claim | None":
+        """The claim that superseded this one, if it is published: the only kind the public sees."""
+        successor = self.superseded_by
+        return successor if successor is not None and successor.status == self.Status.PUBLISHED else None
+
+    @property
+    def public_successor_id(self) -> int | None:
+        successor = self.public_successor
+        return successor.pk if successor is not None else None
+
+    @property
     def is_editable(self) -> bool:
         """Published and retired claims are the record: change them by drafting a claim that supersedes."""
         return self.status in (self.Status.DRAFT, self.Status.IN_REVIEW)
@@ -423,9 +456,21 @@ class Claim(models.Model):
 
     def retire(self, user) -> None:
         # The reviewer field keeps who published the claim; history records who retired it.
-        if self.status == self.Status.RETIRED:
-            raise WorkflowError("This claim is already retired.")
+        if self.status != self.Status.PUBLISHED:
+            raise WorkflowError(
+                f"Only published claims can be retired; this claim is {self.get_status_display()}"
+                + (": withdraw it instead." if self.is_editable else ".")
+            )
         self.status = self.Status.RETIRED
+
+    def withdraw(self, user) -> None:
+        """Give up a draft or a claim in review. It was never public, so it never shows as a change."""
+        if not self.is_editable:
+            raise WorkflowError(
+                "Only drafts and claims in review can be withdrawn; "
+                f"this claim is {self.get_status_display()}."
+            )
+        self.status = self.Status.WITHDRAWN
 
     def begin_edit(self, loaded_version: int) -> None:
         """Lock the stored row, refuse the edit if someone saved it after `loaded_version`, else bump it.
@@ -470,3 +515,8 @@ class ProblemReport(models.Model):
 
     def __str__(self) -> str:
         return f"Report on claim {self.claim_id}: {self.message[:50]}"
+
+
+# Proposed changes to cited sources live beside the workflow they follow; imported here so that
+# Django registers the model with this app.
+from .source_review import SourceChange  # noqa: E402, F401

@@ -7,6 +7,7 @@ from criteria.models import Criterion
 from .evidence import CONTESTED_SPREAD
 from .fields import http_url_validator
 from .models import Claim, Framework, Source
+from .source_review import CITATION_FIELDS, SourceChange
 from .weighing import Witness
 
 
@@ -26,8 +27,9 @@ class FrameworkSerializer(serializers.ModelSerializer):
         ]
 
 
-class SourceSerializer(serializers.ModelSerializer):
-    published = serializers.CharField(source="published_display", read_only=True)
+class SourceValuesSerializer(serializers.ModelSerializer):
+    """What a citation shows, each field optional: the values a proposed source change sets."""
+
     # DRF replaces a model's URL validators with its own, which accepts ftp://; ours is stricter.
     url = serializers.URLField(
         max_length=500, allow_blank=True, required=False, validators=[http_url_validator]
@@ -35,21 +37,71 @@ class SourceSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Source
+        fields = CITATION_FIELDS
+        extra_kwargs = {name: {"required": False} for name in CITATION_FIELDS}
+
+
+class SourceSerializer(SourceValuesSerializer):
+    published = serializers.CharField(source="published_display", read_only=True)
+    speaks_for = serializers.SlugRelatedField(
+        slug_field="slug",
+        read_only=True,
+        help_text="The framework whose project publishes it (its claims on that framework are its own "
+        "documentation's, on others a rival's); null for an independent source.",
+    )
+
+    class Meta(SourceValuesSerializer.Meta):
+        # The citation fields, with the date as shown before the date it was accessed.
+        fields = ["id", "slug", *CITATION_FIELDS[:-1], "published", "accessed_on", "speaks_for"]
+        extra_kwargs = {}
+
+    def validate_slug(self, slug):
+        if self.instance is not None and slug != self.instance.slug:
+            raise serializers.ValidationError(
+                "A source's slug cannot be changed once it exists: links, the API and the seed data "
+                "rely on it."
+            )
+        return slug
+
+
+class SourceChangeSerializer(serializers.ModelSerializer):
+    """A proposed change to a cited source: it waits for a reviewer who did not propose it."""
+
+    source = serializers.PrimaryKeyRelatedField(queryset=Source.objects.all())
+    proposed = SourceValuesSerializer(write_only=True, help_text="The fields to change, with new values.")
+    changes = serializers.DictField(
+        child=serializers.ListField(child=serializers.CharField(allow_blank=True)),
+        read_only=True,
+        help_text="Per field changed: [value before, value proposed].",
+    )
+    proposed_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    reviewed_by = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
+
+    class Meta:
+        model = SourceChange
         fields = [
             "id",
-            "slug",
-            "title",
-            "author",
-            "publisher",
-            "kind",
-            "url",
-            "version",
-            "published_on",
-            "published_precision",
-            "published_note",
-            "published",
-            "accessed_on",
+            "source",
+            "proposed",
+            "changes",
+            "note",
+            "status",
+            "proposed_by",
+            "reviewed_by",
+            "created_at",
+            "reviewed_at",
         ]
+        read_only_fields = ["status", "created_at", "reviewed_at"]
+
+    def create(self, validated_data):
+        change = SourceChange.propose(
+            validated_data["source"],
+            validated_data["proposed_by"],
+            dict(validated_data["proposed"]),
+            validated_data.get("note", ""),
+        )
+        change.save()
+        return change
 
 
 class SourceCitationSerializer(serializers.ModelSerializer):
@@ -90,6 +142,12 @@ class ClaimSerializer(serializers.ModelSerializer):
     version = serializers.IntegerField(
         required=False, min_value=1, help_text="Required when changing a claim: the version you read."
     )
+    superseded_by = serializers.IntegerField(
+        source="public_successor_id",
+        read_only=True,
+        allow_null=True,
+        help_text="The published claim that superseded this one, if any.",
+    )
 
     class Meta:
         model = Claim
@@ -117,7 +175,7 @@ class ClaimSerializer(serializers.ModelSerializer):
             "created_at",
             "updated_at",
         ]
-        read_only_fields = ["status", "superseded_by", "created_at", "updated_at"]
+        read_only_fields = ["status", "created_at", "updated_at"]
 
     def get_stale(self, claim) -> bool:
         return claim.is_stale()

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST, require_safe
 
 from compare_site.client_address import client_address
 from compare_site.page_cache import cached_page
-from compare_site.rate_limit import retry_after
+from compare_site.rate_limit import limit_anonymous_posts, retry_after
 from criteria.models import Criterion
 
 from . import compare as comparison
@@ -29,7 +29,8 @@ REPORTS_PER_HOUR = 5
 def compare(request: HttpRequest) -> HttpResponse:
     if request.GET.get("format") == "csv":  # a download: its headers are not kept with the page
         return _compare(request)
-    return cached_page(request, f"compare:{evidence_key()[1]}", lambda: _compare(request))
+    kept = comparison.kept_queries(request.GET, load_matrix())
+    return cached_page(request, f"compare:{evidence_key()[1]}", lambda: _compare(request), kept)
 
 
 def _compare(request: HttpRequest) -> HttpResponse:
@@ -99,15 +100,17 @@ def criterion_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 @require_safe
 def source_list(request: HttpRequest) -> HttpResponse:
-    sources = Source.objects.annotate(
-        claim_count=Count("claims", filter=Q(claims__status=Claim.Status.PUBLISHED))
-    ).order_by("title")
+    sources = (
+        Source.objects.public()
+        .annotate(claim_count=Count("claims", filter=Q(claims__status=Claim.Status.PUBLISHED)))
+        .order_by("title")
+    )
     return render(request, "frameworks/source_list.html", {"sources": sources})
 
 
 @require_safe
 def source_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    source = get_object_or_404(Source.objects.select_related("speaks_for"), pk=pk)
+    source = get_object_or_404(Source.objects.public().select_related("speaks_for"), pk=pk)
     claims = (
         source.claims.published().select_related("framework", "criterion").order_by("framework__name", "id")
     )
@@ -121,6 +124,7 @@ def claim_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
+@limit_anonymous_posts
 def report_problem(request: HttpRequest, pk: int) -> HttpResponse:
     claim = _published_claim(pk)
     form = ProblemReportForm(request.POST)

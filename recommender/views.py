@@ -4,6 +4,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from compare_site.page_cache import CSRF_SLOT, cached_page
+from compare_site.rate_limit import limit_anonymous_posts
 from frameworks import weighing
 from frameworks.evidence import dataset_version, recency
 
@@ -20,6 +21,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
+@limit_anonymous_posts
 def questionnaire(request: HttpRequest) -> HttpResponse:
     if request.method != "POST":
         version = questionnaire_version()
@@ -64,6 +66,7 @@ def verdict_detail(request: HttpRequest, verdict_id) -> HttpResponse:
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
+@limit_anonymous_posts
 def reweigh(request: HttpRequest, verdict_id) -> HttpResponse:
     """The verdict's weights as a form; posted, the same answers re-scored with them: a new verdict."""
     verdict = get_object_or_404(Verdict, pk=verdict_id)
@@ -80,6 +83,7 @@ def reweigh(request: HttpRequest, verdict_id) -> HttpResponse:
 
 
 @require_POST
+@limit_anonymous_posts
 def rerun(request: HttpRequest, verdict_id) -> HttpResponse:
     """The same answers and weights on the evidence as it is now."""
     verdict = get_object_or_404(Verdict, pk=verdict_id)

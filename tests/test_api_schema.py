@@ -7,7 +7,13 @@ from django.db import close_old_connections
 from drf_spectacular.validation import validate_schema
 from hypothesis import HealthCheck, settings
 from rest_framework.authtoken.models import Token
-from schemathesis.checks import not_a_server_error, response_schema_conformance
+from schemathesis.checks import (
+    content_type_conformance,
+    not_a_server_error,
+    response_headers_conformance,
+    response_schema_conformance,
+    status_code_conformance,
+)
 
 from compare_site.api_support import AnonymousPostThrottle
 from compare_site.wsgi import application
@@ -20,6 +26,31 @@ def test_the_schema_is_a_valid_openapi_3_document(client):
     assert document["openapi"].startswith("3.")
     validate_schema(document)  # against the OpenAPI 3 JSON Schema that drf-spectacular ships
     assert {"/api/claims/", "/api/recommendations/", "/api/matrix/"} <= set(document["paths"])
+
+
+ERRORS_OF_ALL = {"400", "401", "404", "414", "503"}
+
+
+@pytest.mark.parametrize(
+    ("path", "method", "errors"),
+    [
+        ("/api/claims/", "get", ERRORS_OF_ALL),
+        ("/api/claims/", "post", ERRORS_OF_ALL | {"403", "413", "415"}),
+        ("/api/claims/{id}/", "patch", ERRORS_OF_ALL | {"403", "409", "413", "415"}),
+        ("/api/claims/{id}/publish/", "post", ERRORS_OF_ALL | {"403", "409"}),
+        ("/api/sources/{id}/", "put", ERRORS_OF_ALL | {"403", "409", "413", "415"}),
+        ("/api/source-changes/", "get", ERRORS_OF_ALL | {"403"}),
+        ("/api/recommendations/", "post", ERRORS_OF_ALL | {"403", "413", "415", "429"}),
+        ("/api/matrix/", "get", ERRORS_OF_ALL),
+    ],
+)
+def test_the_schema_lists_the_errors_each_operation_gives(client, path, method, errors):
+    document = client.get("/api/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json").json()
+    responses = document["paths"][path][method]["responses"]
+    assert {code for code in responses if code >= "400"} == errors
+    assert responses["400"]["content"]["application/json"]["schema"]
+    if "429" in errors:
+        assert "Retry-After" in responses["429"]["headers"]
 
 
 def test_api_docs_load_their_assets_locally_not_from_a_cdn(client):
@@ -44,7 +75,14 @@ def api_schema(seeded, settings, monkeypatch):
 schema = schemathesis.pytest.from_fixture("api_schema")
 
 
-CHECKS = [not_a_server_error, response_schema_conformance]
+# Every answer, errors included, must be one the document lists, in its content type and shape.
+CHECKS = [
+    not_a_server_error,
+    status_code_conformance,
+    content_type_conformance,
+    response_headers_conformance,
+    response_schema_conformance,
+]
 FUZZ = settings(max_examples=30, deadline=None, derandomize=True, suppress_health_check=list(HealthCheck))
 
 

@@ -324,13 +324,13 @@ def test_a_claim_cannot_be_made_its_own_successor(editor_client):
     assert "A claim cannot supersede itself." in response.content.decode()
 
 
-def test_a_successor_must_be_on_the_same_cell_and_not_loop(editor_client):
-    claim = ClaimFactory(status=Claim.Status.DRAFT)
+def test_a_successor_must_be_on_the_same_cell_and_not_loop(reviewer_client):
+    claim = ClaimFactory(status=Claim.Status.PUBLISHED)
     elsewhere = ClaimFactory()
-    response = editor_client.post(change_url(claim), claim_form(claim, superseded_by=elsewhere.pk))
+    response = reviewer_client.post(change_url(claim), claim_form(claim, superseded_by=elsewhere.pk))
     assert "same framework and criterion" in response.content.decode()
     newer = ClaimFactory(framework=claim.framework, criterion=claim.criterion, superseded_by=claim)
-    response = editor_client.post(change_url(claim), claim_form(claim, superseded_by=newer.pk))
+    response = reviewer_client.post(change_url(claim), claim_form(claim, superseded_by=newer.pk))
     assert "in a loop" in response.content.decode()
     claim.refresh_from_db()
     assert claim.superseded_by is None
@@ -361,8 +361,12 @@ def test_past_versions_can_be_read_but_not_restored(request, role_client):
     first = claim.history.earliest()
     claim.statement = "Later."
     claim.save()
+    listing = client.get(reverse("admin:frameworks_claim_history", args=[claim.pk])).content.decode()
+    assert "Later." in listing and "revert" not in listing.lower()  # nor "choose a date to revert"
     url = reverse("admin:frameworks_claim_simple_history", args=[claim.pk, first.history_id])
-    assert client.get(url).status_code == 200
+    version = client.get(url)
+    assert version.status_code == 200 and "Current." in version.content.decode()
+    assert "revert" not in version.content.decode().lower()  # no Revert button that answers 403
     assert client.post(url, claim_form(claim, statement="Reverted.")).status_code == 403
     claim.refresh_from_db()
     assert (claim.status, claim.statement) == (Claim.Status.RETIRED, "Later.")

@@ -19,6 +19,7 @@ def test_the_api_root_lists_every_endpoint(api):
         "frameworks",
         "criteria",
         "sources",
+        "source-changes",
         "claims",
         "matrix",
         "questions",
@@ -90,8 +91,10 @@ def test_claims_search_order_and_paginate_with_a_capped_page_size(api):
 
 
 def test_sources_and_frameworks_filter(api):
-    SourceFactory(kind="official-docs", publisher="Django documentation", published_on=None)
-    SourceFactory(kind="article", publisher="DEV")
+    # Anonymous clients see the sources that published claims cite.
+    docs = SourceFactory(kind="official-docs", publisher="Django documentation", published_on=None)
+    ClaimFactory(source=docs)
+    ClaimFactory(source=SourceFactory(kind="article", publisher="DEV"))
     FrameworkFactory(slug="flask", is_featured=True)
     FrameworkFactory(slug="tornado", kind="async-first")
     assert api.get("/api/sources/", {"kind": "article"}).json()["count"] == 1

@@ -103,6 +103,10 @@ def edit_the_record(editor, reviewer) -> dict[str, Claim]:
     draft = Claim(**cell, statement="A draft, no quote yet.", rating=2)
     save(draft, editor, "Drafted")
     save(Claim(**cell, statement="Waiting.", rating=3, status=Claim.Status.IN_REVIEW), editor, "Drafted")
+    given_up = Claim(**cell, statement="Given up.", rating=3)
+    save(given_up, editor, "Drafted")
+    given_up.withdraw(editor)
+    save(given_up, editor, "Withdrawn")
 
     # A framework added and deleted again: only its history is left, and that is kept too.
     bottle = Framework(slug="bottle", name="Bottle", summary="A micro-framework.", kind=Framework.Kind.MICRO)

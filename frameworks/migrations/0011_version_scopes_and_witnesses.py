@@ -27,7 +27,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ("compare_site", "0001_initial"),
-        ('frameworks', '0006_synthetic_flag'),
+        ('frameworks', '0010_roles_review_source_changes'),
     ]
 
     operations = [
