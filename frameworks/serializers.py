@@ -46,6 +46,7 @@ class SourceSerializer(SourceValuesSerializer):
     speaks_for = serializers.SlugRelatedField(
         slug_field="slug",
         read_only=True,
+        allow_null=True,
         help_text="The framework whose project publishes it (its claims on that framework are its own "
         "documentation's, on others a rival's); null for an independent source.",
     )
