@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db.models import CharField, F, IntegerField, Value
-from django.db.models.functions import Cast, Coalesce
+from django.db.models.functions import Cast
 from django.utils import timezone
 
 from compare_site.table_versions import table_state
@@ -24,7 +24,7 @@ from compare_site.versioned_cache import remember
 from criteria.models import Criterion
 from criteria.visibility import visibility_label
 
-from .models import Claim, Framework, Source, stale_cutoff
+from .models import CLAIM_DATE, Claim, Framework, Source, stale_cutoff
 from .versions import in_scope
 from .weighing import CONTESTED_SPREAD, Cell, ClaimFact, Recency, summarise_cell, witness
 
@@ -100,7 +100,7 @@ def build_matrix(today: datetime.date, version: str = "", key: str = "") -> Matr
     rows = Claim.objects.published().values(
         "id", "source_id", "rating", "as_of", "superseded_by_id", "applies_to",
         framework_slug=F("framework__slug"), criterion_slug=F("criterion__slug"),
-        source_date=Coalesce("source__published_on", "source__revised_on"),
+        dated=CLAIM_DATE,
         speaks_for=F("source__speaks_for__slug"),
     )  # fmt: skip
     for row in rows.order_by("id"):
@@ -112,7 +112,7 @@ def build_matrix(today: datetime.date, version: str = "", key: str = "") -> Matr
                 criterion=row["criterion_slug"],
                 source_id=row["source_id"],
                 rating=row["rating"],
-                dated=row["as_of"] or row["source_date"],
+                dated=row["dated"],
                 witness=witness(row["speaks_for"], framework),
                 superseded=row["superseded_by_id"] is not None,
                 in_scope=in_scope(row["applies_to"], versions.get(framework, "")),

@@ -17,7 +17,7 @@ from django.db.models import F, Prefetch
 from compare_site.table_versions import table_state
 from compare_site.versioned_cache import remember
 from frameworks.evidence import Cell, Matrix, load_matrix
-from frameworks.models import Claim, describe_publication, stale_cutoff
+from frameworks.models import CLAIM_DATE, Claim, describe_publication, stale_cutoff
 from frameworks.versions import in_scope
 from frameworks.weighing import witness
 
@@ -289,11 +289,11 @@ def _claims(ids, matrix: Matrix) -> dict[str, dict]:
         "source__title", "source__publisher", "source__url", "source__published_on",
         "source__published_precision", "source__published_note", "source__version",
         "source__accessed_on", "source__revised_on",
-        framework_slug=F("framework__slug"), speaks_for=F("source__speaks_for__slug"),
+        framework_slug=F("framework__slug"), speaks_for=F("source__speaks_for__slug"), dated=CLAIM_DATE,
     )  # fmt: skip
     frozen = {}
     for row in rows:
-        dated = row["as_of"] or row["source__published_on"] or row["source__revised_on"]
+        dated = row["dated"]
         superseded = row["superseded_by_id"] is not None
         framework = row["framework_slug"]
         version = (matrix.versions or {}).get(framework, "")
