@@ -6,11 +6,12 @@ criterion in 0..10 (from the answers). How claims become a cell's score is the e
 method, in frameworks/weighing.py. The methodology page renders the constants of both.
 """
 
-import math
-import operator
+import functools
 import random
 from collections.abc import Collection, Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+
+import numpy as np
 
 MIN_WEIGHT = 0
 MAX_WEIGHT = 10
@@ -128,39 +129,65 @@ class Flip:
     criterion: str
     current_weight: float
     flip_weight: int
+    new_winner: str | None  # what the verdict becomes at flip_weight; None: too close to call
 
 
-def flips(leader: Mapping[str, float], runner_up: Mapping[str, float], weights: Weights) -> list[Flip]:
-    """For each criterion, the whole weight nearest its current one at which the runner-up would lead.
+def flips(problem: "Problem", weights: Weights, current: "Outcome") -> list[Flip]:
+    """For each criterion, the whole weights nearest its current one, up and down, at which the
+    verdict changes, each labelled by deciding again at that weight: the same method, no shortcut.
 
-    The margin's sign is that of A + x * d, where x is the criterion's weight, d the leader's advantage
-    on it and A the rest of the weighted sum; so the runner-up leads past x* = -A / d, on one side.
+    Each way, the first change is recorded and, when that is to too close to call, the first weight
+    beyond it at which a framework wins. Every criterion is followed both ways: even one on which the
+    compared frameworks are equal moves the margin, as its weight dilutes the others'.
     """
+    if current.leader is None or current.runner_up is None:
+        return []
     found = []
-    for criterion, weight in weights.items():
-        d = leader.get(criterion, 0.5) - runner_up.get(criterion, 0.5)
-        if d == 0:
+    for criterion in sorted(weights):
+        for direction in (1, -1):
+            found += _flips_along(problem, weights, criterion, direction, current.winner)
+    return sorted(found, key=lambda f: (abs(f.flip_weight - f.current_weight), f.criterion, f.flip_weight))
+
+
+def _flips_along(problem: "Problem", weights: Weights, criterion: str, direction: int, winner: str | None):
+    current = weights[criterion]
+    end = MAX_WEIGHT if direction > 0 else MIN_WEIGHT
+    steps = list(range(round(current) + direction, end + direction, direction))
+
+    def at(weight, judged=True):
+        return problem.outcome({**weights, criterion: weight}, judged=judged).winner
+
+    # The margin alone calls it at every step cheaply; confidence can only withhold a call it allows.
+    on_margin = [at(weight, judged=False) for weight in steps]
+    original, found, start = winner, [], 0
+    if winner is not None:
+        # Confidence may lose the call before the margin does: if the last step the margin keeps
+        # loses it, bisect for the first that does (confidence falls as the weight moves this way).
+        kept = next((i for i, called in enumerate(on_margin) if called != winner), len(steps))
+        if kept and at(steps[kept - 1]) is None:
+            low, high = 0, kept - 1
+            while low < high:
+                middle = (low + high) // 2
+                if at(steps[middle]) is None:
+                    high = middle
+                else:
+                    low = middle + 1
+            found.append(Flip(criterion, current, steps[low], None))
+            winner, start = None, low + 1
+        else:
+            start = kept
+    for weight, called in zip(steps[start:], on_margin[start:], strict=True):
+        if called in (winner, original):
             continue
-        rest = sum(
-            w * (leader.get(c, 0.5) - runner_up.get(c, 0.5)) for c, w in weights.items() if c != criterion
-        )
-        x_star = -rest / d
-        # d < 0: more weight helps the runner-up; d > 0: less weight does.
-        step = 1 if d < 0 else -1
-        candidate = math.floor(x_star) + 1 if d < 0 else math.ceil(x_star) - 1
-        # Rounding can put x* a hair off a whole number; re-scoring decides, one step further at most.
-        for weight_to_try in (candidate, candidate + step):
-            if not MIN_WEIGHT <= weight_to_try <= MAX_WEIGHT:
-                break
-            if _runner_up_leads(leader, runner_up, weights, criterion, weight_to_try):
-                found.append(Flip(criterion, weight, weight_to_try))
-                break
-    return sorted(found, key=lambda f: (abs(f.flip_weight - f.current_weight), f.criterion))
+        now = at(weight)
+        if now in (winner, original):
+            continue  # the margin allows a call, confidence does not: no change
 
-
-def _runner_up_leads(leader, runner_up, weights, criterion, weight) -> bool:
-    changed = {**weights, criterion: weight}
-    return score(runner_up, changed) > score(leader, changed)
+        found.append(Flip(criterion, current, weight, now))
+        if now is not None:
+            break
+        winner = None
+    return found
 
 
 def confidence(
@@ -172,30 +199,70 @@ def confidence(
 ) -> float:
     """Share of random draws in which the leader stays first (in the spirit of SMAA, stochastic
     multicriteria acceptability analysis): each draw moves every weight within +-PERTURBATION and,
-    given `ranges`, every cell within what its evidence supports. Seeded: reproducible."""
+    given `ranges`, every cell within what its evidence supports. Seeded: reproducible.
+
+    All draws at once on arrays. Each sample takes its numbers from one seeded stream in a fixed
+    order (the weights, then each framework's uncertain cells, the leader's first) and its sums are
+    added criterion by criterion, so the result is exactly that of drawing and adding one by one.
+    """
+    bounds = draw_bounds(scores, weights, must_haves, ranges)
+    if bounds is None:
+        return 1.0
+    leader, *others = bounds
+    criteria = sorted(weights)
+    per_sample = len(criteria) + sum(1 for f in bounds for _, width in bounds[f] if width)
+    draws = _seeded_draws(seed, SAMPLES * per_sample).reshape(SAMPLES, per_sample)
+    base = np.array([weights[c] - PERTURBATION for c in criteria])
+    moved = base + 2 * PERTURBATION * draws[:, : len(criteria)]
+    sampled = np.minimum(MAX_WEIGHT, np.maximum(MIN_WEIGHT, moved))
+    column = len(criteria)
+    totals = {}
+    for framework, cells in bounds.items():
+        # Same denominator for everyone: the leader stays first when its weighted sum is the largest.
+        total = np.zeros(SAMPLES)
+        for index, (low, width) in enumerate(cells):
+            # A cell known exactly takes no draw, so a matrix without ranges gives weights-only draws.
+            value = low
+            if width:
+                value = low + width * draws[:, column]
+                column += 1
+            total = total + sampled[:, index] * value
+        totals[framework] = total
+    stays = np.logical_and.reduce([totals[leader] > totals[f] for f in others])
+    return int(stays.sum()) / SAMPLES
+
+
+def draw_bounds(
+    scores: Scores, weights: Weights, must_haves: Iterable[str], ranges: Ranges | None
+) -> dict[str, list[tuple[float, float]]] | None:
+    """What confidence draws from: for each framework that meets the must-haves, the leader first,
+    and each criterion in name order, the lowest value and how far above it a draw may land. None
+    when fewer than two frameworks meet the must-haves: nothing can take the leader's place."""
     must_haves = active_must_haves(must_haves, weights)
     eligible = {f: cells for f, cells in scores.items() if not _fails_must_have(cells, must_haves)}
     if len(eligible) < 2:
-        return 1.0
-    criteria = sorted(weights)
+        return None
     leader = rank(eligible, weights)[0].framework
     others = [f for f in sorted(eligible) if f != leader]
     ranges = ranges or {}
-    # Per framework and criterion: the lowest value and how far above it a draw may land.
-    bounds = {
-        f: [_bounds(eligible[f].get(c, 0.5), ranges.get(f, {}).get(c)) for c in criteria]
+    return {
+        f: [_bounds(eligible[f].get(c, 0.5), ranges.get(f, {}).get(c)) for c in sorted(weights)]
         for f in [leader, *others]
     }
-    base = [weights[c] - PERTURBATION for c in criteria]
-    spread = 2 * PERTURBATION
-    draw = random.Random(seed).random  # rng.uniform(-P, P) is -P + 2P * random(): same draws
-    stays = 0
-    for _ in range(SAMPLES):
-        sample = [min(MAX_WEIGHT, max(MIN_WEIGHT, w + spread * draw())) for w in base]
-        # Same denominator for everyone: the leader stays first when its weighted sum is the largest.
-        totals = {f: sum(map(operator.mul, sample, _draw_cells(bounds[f], draw))) for f in bounds}
-        stays += all(totals[leader] > totals[f] for f in others)
-    return stays / SAMPLES
+
+
+@functools.cache
+def _seeded_stream(seed: int, length: int) -> np.ndarray:
+    # rng.uniform(-P, P) is -P + 2P * random(): the draws are random()'s, in order.
+    draw = random.Random(seed).random
+    stream = np.fromiter((draw() for _ in range(length)), dtype=float, count=length)
+    stream.flags.writeable = False
+    return stream
+
+
+def _seeded_draws(seed: int, count: int) -> np.ndarray:
+    """The first `count` numbers of the seed's stream; kept in steps of powers of two."""
+    return _seeded_stream(seed, max(1024, 1 << (count - 1).bit_length()))[:count]
 
 
 def _bounds(value: float, evidence_range: tuple[float, float] | None) -> tuple[float, float]:
@@ -203,11 +270,6 @@ def _bounds(value: float, evidence_range: tuple[float, float] | None) -> tuple[f
         return value, 0.0
     low, high = evidence_range
     return low, high - low
-
-
-def _draw_cells(bounds: list[tuple[float, float]], draw) -> list[float]:
-    # A cell known exactly takes no draw, so a matrix without ranges gives the weights-only draws.
-    return [low + width * draw() if width else low for low, width in bounds]
 
 
 def _fails_must_have(cells: Mapping[str, float], must_haves: Iterable[str]) -> bool:
@@ -235,6 +297,42 @@ class Outcome:
         return [r.framework for r in self.ranking if r.lacks_evidence]
 
 
+@dataclass(frozen=True)
+class Problem:
+    """What is compared, apart from the weights: the method decides it at any weighting."""
+
+    scores: Scores
+    must_haves: Sequence[str] = ()
+    ranges: Ranges | None = None
+    unknown: Unknown | None = None
+
+    def outcome(self, weights: Weights, judged: bool = True) -> Outcome:
+        """Everything but the flips. Unjudged, confidence is taken as certain (and the reasons left
+        out): the call the margin alone allows, which confidence can withhold but never grant."""
+        ranking = rank(self.scores, weights, self.must_haves, self.unknown)
+        if not ranking or ranking[0].excluded:
+            return Outcome(ranking, None, None, None, 0.0, 0.0, [], [])
+        leader = ranking[0]
+        runner_up = ranking[1] if len(ranking) > 1 else None
+        if runner_up is None:
+            return Outcome(ranking, leader.framework, leader.framework, None, 0.0, 1.0, [], [])
+        lead_cells, other_cells = self.scores[leader.framework], self.scores[runner_up.framework]
+        margin = leader.score - runner_up.score
+        if runner_up.lacks_evidence:
+            # Nothing to weigh the leader against: say so rather than name a winner of one.
+            return Outcome(ranking, None, leader.framework, runner_up.framework, margin, 0.0, [], [])
+        if runner_up.excluded:
+            # A must-have decided it: at these weights, nothing else can change that.
+            sure, called = 1.0, True
+        else:
+            ranked = {r.framework: self.scores[r.framework] for r in ranking if not r.lacks_evidence}
+            sure = confidence(ranked, weights, self.must_haves, ranges=self.ranges) if judged else 1.0
+            called = margin >= MARGIN_BAR and sure >= CONFIDENCE_BAR
+        winner = leader.framework if called else None
+        shares = reasons(lead_cells, other_cells, weights) if judged else []
+        return Outcome(ranking, winner, leader.framework, runner_up.framework, margin, sure, shares, [])
+
+
 def decide(
     scores: Scores,
     weights: Weights,
@@ -242,35 +340,7 @@ def decide(
     ranges: Ranges | None = None,
     unknown: Unknown | None = None,
 ) -> Outcome:
-    """The whole method for the compared frameworks: ranking, reasons, flips and confidence."""
-    ranking = rank(scores, weights, must_haves, unknown)
-    if not ranking or ranking[0].excluded:
-        return Outcome(ranking, None, None, None, 0.0, 0.0, [], [])
-    leader = ranking[0]
-    runner_up = ranking[1] if len(ranking) > 1 else None
-    if runner_up is None:
-        return Outcome(ranking, leader.framework, leader.framework, None, 0.0, 1.0, [], [])
-    lead_cells, other_cells = scores[leader.framework], scores[runner_up.framework]
-    margin = leader.score - runner_up.score
-    if runner_up.lacks_evidence:
-        # Nothing to weigh the leader against: say so rather than name a winner of one.
-        return Outcome(ranking, None, leader.framework, runner_up.framework, margin, 0.0, [], [])
-    if runner_up.excluded:
-        # A must-have decided it: no weighting of the other criteria can change that.
-        sure, flipping = 1.0, []
-        called = True
-    else:
-        ranked = {r.framework: scores[r.framework] for r in ranking if not r.lacks_evidence}
-        sure = confidence(ranked, weights, must_haves, ranges=ranges)
-        flipping = flips(lead_cells, other_cells, weights)
-        called = margin >= MARGIN_BAR and sure >= CONFIDENCE_BAR
-    return Outcome(
-        ranking=ranking,
-        winner=leader.framework if called else None,
-        leader=leader.framework,
-        runner_up=runner_up.framework,
-        margin=margin,
-        confidence=sure,
-        reasons=reasons(lead_cells, other_cells, weights),
-        flips=flipping,
-    )
+    """The whole method for the compared frameworks: ranking, reasons, confidence and flips."""
+    problem = Problem(scores, tuple(must_haves), ranges, unknown)
+    outcome = problem.outcome(weights)
+    return replace(outcome, flips=flips(problem, weights, outcome))

@@ -6,6 +6,8 @@ from hypothesis import strategies as st
 
 from recommender import scoring
 
+from .reference_scoring import confidence_one_by_one
+
 # Scores are mean ratings mapped onto 0..1 in eighths, and weights whole numbers, as in the product;
 # both are exact in binary floating point, so equalities below are exact.
 score_values = st.integers(0, 8).map(lambda n: n / 8)
@@ -27,6 +29,17 @@ def comparisons(draw, min_frameworks=2, max_frameworks=5):
     scores = {f: {c: draw(score_values) for c in criteria} for f in frameworks}
     weights = {c: draw(weight_values) for c in criteria}
     return scores, weights
+
+
+@st.composite
+def comparisons_with_ranges(draw):
+    scores, weights = draw(comparisons())
+    width = st.sampled_from([0.0, 0.0625, 0.125, 0.25])
+    ranges = {
+        f: {c: (max(0.0, v - w), min(1.0, v + w)) for c, v in cells.items() if (w := draw(width))}
+        for f, cells in scores.items()
+    }
+    return scores, weights, ranges
 
 
 def order(scores, weights, must_haves=()):
@@ -75,28 +88,49 @@ def test_the_margin_in_points_can_shrink_when_a_weaker_advantage_gains_weight():
     assert 0 < after < before
 
 
-@given(comparisons(min_frameworks=2, max_frameworks=2))
-def test_each_flip_weight_is_exact_and_the_nearest(case):
-    scores, weights = case
-    leader, runner_up = order(scores, weights)
-    flips = {f.criterion: f for f in scoring.flips(scores[leader], scores[runner_up], weights)}
+@settings(max_examples=80)
+@given(comparisons_with_ranges(), st.data())
+def test_each_flip_says_what_deciding_again_at_its_weight_gives(case, data):
+    scores, weights, ranges = case
+    must_haves = data.draw(st.lists(st.sampled_from(sorted(weights)), max_size=1))
+    outcome = scoring.decide(scores, weights, must_haves, ranges)
+    for flip in outcome.flips:
+        again = scoring.decide(scores, {**weights, flip.criterion: flip.flip_weight}, must_haves, ranges)
+        assert again.winner == flip.new_winner
+        assert flip.new_winner != outcome.winner
 
-    def runner_up_leads(criterion, weight):
-        changed = {**weights, criterion: weight}
-        return scoring.score(scores[runner_up], changed) > scoring.score(scores[leader], changed)
 
+@settings(max_examples=80)
+@given(comparisons_with_ranges())
+def test_no_nearer_weight_changes_what_the_margin_allows(case):
+    scores, weights, ranges = case
+    outcome = scoring.decide(scores, weights, ranges=ranges)
+    if outcome.runner_up is None:
+        return
+    problem = scoring.Problem(scores, ranges=ranges)
+    first = {}
+    for flip in outcome.flips:
+        first.setdefault((flip.criterion, flip.flip_weight > flip.current_weight), flip.flip_weight)
     for criterion, current in weights.items():
-        swapping = [
-            w for w in range(scoring.MIN_WEIGHT, scoring.MAX_WEIGHT + 1) if runner_up_leads(criterion, w)
-        ]
-        if not swapping:
-            assert criterion not in flips
-            continue
-        flip = flips[criterion]
-        assert flip.flip_weight == min(swapping, key=lambda w: abs(w - current))
-        assert runner_up_leads(criterion, flip.flip_weight)
-        just_short = flip.flip_weight - 1 if flip.flip_weight > current else flip.flip_weight + 1
-        assert not runner_up_leads(criterion, just_short)
+        for up in (True, False):
+            end = first.get((criterion, up), scoring.MAX_WEIGHT + 1 if up else scoring.MIN_WEIGHT - 1)
+            nearer = range(current + 1, end) if up else range(current - 1, end, -1)
+            for weight in nearer:
+                at = problem.outcome({**weights, criterion: weight}, judged=False)
+                # Where the margin would allow another call, deciding again keeps this one.
+                if at.winner != outcome.winner:
+                    assert problem.outcome({**weights, criterion: weight}).winner == outcome.winner
+
+
+def test_a_flip_names_too_close_to_call_before_the_other_wins():
+    scores = {"flask": {"a": 0.25, "b": 1.0}, "django": {"a": 1.0, "b": 0.25}}
+    outcome = scoring.decide(scores, {"a": 8, "b": 2})
+    assert outcome.winner == "django"
+    steps = [(f.flip_weight, f.new_winner) for f in outcome.flips if f.criterion == "b"]
+    # At 8 the two tie (62.5 each); at 9 Flask leads by 4.4 points, over the margin bar.
+    assert steps == [(8, None), (9, "flask")]
+    for weight, winner in steps:
+        assert scoring.decide(scores, {"a": 8, "b": weight}).winner == winner
 
 
 @settings(max_examples=30)
@@ -125,7 +159,9 @@ def test_a_must_have_excludes_a_framework_below_the_bar_and_says_why():
     assert ranking[1].failed_must_haves == ("async",) and not ranking[0].excluded
 
     outcome = scoring.decide(scores, {"async": 1, "orm": 10}, ["async"])
-    assert outcome.winner == "django" and outcome.confidence == 1.0 and outcome.flips == []
+    assert outcome.winner == "django" and outcome.confidence == 1.0
+    # Only lifting the must-have (its weight at 0) lets Flask's lead elsewhere count.
+    assert outcome.flips == [scoring.Flip("async", 1, 0, "flask")]
 
 
 def test_a_narrow_margin_is_too_close_to_call():
@@ -198,3 +234,12 @@ def test_confidence_with_evidence_ranges_is_a_reproducible_share(case, data):
     }
     first = scoring.confidence(scores, weights, ranges=ranges)
     assert 0 <= first <= 1 and scoring.confidence(scores, weights, ranges=ranges) == first
+
+
+@settings(max_examples=60)
+@given(comparisons_with_ranges(), st.integers(0, 2**32))
+def test_confidence_on_arrays_equals_drawing_one_by_one(case, seed):
+    scores, weights, ranges = case
+    assert scoring.confidence(scores, weights, seed=seed, ranges=ranges) == confidence_one_by_one(
+        scores, weights, seed=seed, ranges=ranges
+    )
