@@ -2,6 +2,12 @@
 
 from dataclasses import dataclass
 
+from django.conf import settings
+
+from frameworks import weighing
+
+from . import scoring
+
 CHART_WIDTH = 700
 CHART_LABEL_WIDTH = 260
 CHART_ROW = 26
@@ -14,6 +20,8 @@ REASONS_AGAINST = 2
 NEGLIGIBLE_POINTS = 0.05
 CLAIMS_PER_SIDE = 3
 CHART_BARS = 12
+# The criteria whose weight would change the verdict soonest; the API lists every one.
+FLIPS_SHOWN = 6
 
 
 @dataclass(frozen=True)
@@ -40,6 +48,7 @@ def verdict_page(snapshot: dict) -> dict:
         "leader": _framework(leader, names, scores),
         "runner_up": _framework(runner_up, names, scores),
         "winner": snapshot["winner"],
+        "compared_by_visitor": snapshot.get("compared_by") == "chosen",
         "too_close_to_call": snapshot["winner"] is None,
         "margin": snapshot["margin"],
         "confidence": snapshot["confidence"],
@@ -48,35 +57,66 @@ def verdict_page(snapshot: dict) -> dict:
             names.get(r["framework"], r["framework"]) for r in snapshot["ranking"] if r.get("lacks_evidence")
         ],
         "excluded": [
-            {"name": names.get(r["framework"], r["framework"]), "reason": r["excluded_reason"]}
+            {
+                **_framework(r["framework"], names, scores),
+                "reason": r["excluded_reason"],
+                "must_haves": [_criterion(c, criteria) for c in r.get("failed_must_haves", [])],
+            }
             for r in snapshot["ranking"]
             if r["excluded_reason"]
         ],
         "reasons": in_full,
         "other_reasons": others,
-        "flips": [
-            {
-                "criterion": criteria[f["criterion"]]["name"],
-                "current_weight": f["current_weight"],
-                "flip_weight": f["flip_weight"],
-                "new_winner": names.get(f["new_winner"], f["new_winner"]),
-            }
-            for f in snapshot["flips"]
-        ],
+        "flips": flip_lines(snapshot)[:FLIPS_SHOWN],
+        "decided_by_must_have": any(
+            r["framework"] == runner_up and r.get("failed_must_haves") for r in snapshot["ranking"]
+        ),
         "weights": weights,
         "moved_weights": [
             w for w in weights if w["weight"] != w["default"] or w["must_have"] or w["because"]
         ],
-        "also_worth_a_look": [
-            {
-                **_framework(r["framework"], names, scores | {r["framework"]: r["score"]}),
-                "lacks_evidence": r.get("lacks_evidence", False),
-                "excluded_reason": r["excluded_reason"],
-            }
-            for r in snapshot["also_worth_a_look"]
-        ],
+        "also_worth_a_look": others_not_compared(snapshot, scores),
         "chart": contributions_chart(snapshot["reasons"], criteria),
     }
+
+
+def flip_lines(snapshot: dict) -> list[dict]:
+    """One line per criterion: the weights at which the verdict changes, nearest first, and what
+    each gives (another winner, or too close to call), as the method decided them."""
+    names, criteria = snapshot["frameworks"], snapshot["criteria"]
+    lines = {}
+    for flip in snapshot["flips"]:
+        slug = flip["criterion"]
+        line = lines.setdefault(
+            slug, {**_criterion(slug, criteria), "current_weight": flip["current_weight"], "steps": []}
+        )
+        # Stored before flips said what they give, a flip always named the runner-up as winner.
+        too_close = flip.get("too_close_to_call", False)
+        line["steps"].append(
+            {
+                "weight": flip["flip_weight"],
+                "too_close_to_call": too_close,
+                "winner": None if too_close else _framework(flip["new_winner"], names, {}),
+                "lifts_must_have": flip["flip_weight"] == 0 and slug in snapshot["must_haves"],
+            }
+        )
+    return list(lines.values())
+
+
+def others_not_compared(snapshot: dict, scores: dict) -> list[dict]:
+    """The catalogue's other frameworks, each with its score at these weights and why it was not
+    compared: the comparison is of the frameworks the visitor chose, or else of the featured ones."""
+    names = snapshot["frameworks"]
+    chosen = snapshot.get("compared_by") == "chosen"
+    return [
+        {
+            **_framework(r["framework"], names, scores | {r["framework"]: r["score"]}),
+            "lacks_evidence": r.get("lacks_evidence", False),
+            "excluded_reason": r["excluded_reason"],
+            "not_compared_because": "not chosen for this comparison" if chosen else "not featured",
+        }
+        for r in snapshot["also_worth_a_look"]
+    ]
 
 
 def deciding(reasons: list[dict]) -> tuple[list[dict], list[dict]]:
@@ -105,6 +145,10 @@ def verdict_weights(snapshot: dict) -> list[dict]:
         }
         for slug, weight in sorted(snapshot["weights"].items(), key=lambda item: criteria[item[0]]["name"])
     ]
+
+
+def _criterion(slug: str, criteria: dict) -> dict:
+    return {"slug": slug, "name": criteria[slug]["name"] if slug in criteria else slug}
 
 
 def _framework(slug: str | None, names: dict, scores: dict) -> dict | None:
@@ -167,3 +211,30 @@ def contributions_chart(reasons: list[dict], criteria: dict) -> dict:
         "centre": centre,
         "label_x": CHART_LABEL_WIDTH - 8,
     }
+
+
+# The settings that stand in for a constant of the method on this site, and the setting's name.
+SETTINGS_IN_FORCE = {
+    "HALF_LIFE_YEARS": "EVIDENCE_HALF_LIFE_YEARS",
+    "RECENCY_FLOOR": "EVIDENCE_RECENCY_FLOOR",
+}
+
+
+def method_constants() -> list[dict]:
+    """Every number the method uses, read from its two modules (and the settings that override
+    them), so that the methodology page cannot fall behind the code."""
+    rows = []
+    for module in (weighing, scoring):
+        for name, value in vars(module).items():
+            if name.isupper() and isinstance(value, int | float) and not isinstance(value, bool):
+                origin = module.__name__
+                if name in SETTINGS_IN_FORCE:
+                    origin = f"settings.{SETTINGS_IN_FORCE[name]}"
+                    value = getattr(settings, SETTINGS_IN_FORCE[name])
+                rows.append({"name": name, "value": value, "origin": origin})
+        rows += [
+            {"name": f"WITNESS_WEIGHTS[{kind.value}]", "value": weight, "origin": module.__name__}
+            for kind, weight in getattr(module, "WITNESS_WEIGHTS", {}).items()
+        ]
+    rows.append({"name": "STALE_AFTER_DAYS", "value": settings.STALE_AFTER_DAYS, "origin": "settings"})
+    return rows

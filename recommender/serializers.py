@@ -159,13 +159,21 @@ class RankedSerializer(serializers.Serializer):
     lacks_evidence = serializers.BooleanField(
         default=False, help_text="Not ranked: no evidence on too many of the weighted criteria."
     )
+    failed_must_haves = serializers.ListField(
+        child=serializers.CharField(), default=list, help_text="Must-have criteria it is below the bar on."
+    )
 
 
 class FlipSerializer(serializers.Serializer):
     criterion = serializers.CharField()
     current_weight = serializers.FloatField()
     flip_weight = serializers.IntegerField()
-    new_winner = serializers.CharField()
+    new_winner = serializers.CharField(
+        allow_null=True, help_text="The framework that would win at flip_weight; null when too close to call."
+    )
+    too_close_to_call = serializers.BooleanField(
+        default=False, help_text="At flip_weight the method would name no winner."
+    )
 
 
 class RecommendationSerializer(serializers.Serializer):

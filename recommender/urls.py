@@ -11,5 +11,6 @@ urlpatterns = [
     path("verdict/<uuid:verdict_id>/", views.verdict_detail, name="verdict"),
     path("verdict/<uuid:verdict_id>/weights/", views.reweigh, name="weights"),
     path("verdict/<uuid:verdict_id>/rerun/", views.rerun, name="rerun"),
+    path("verdict/<uuid:verdict_id>/add/<slug:framework>/", views.widen, name="widen"),
     path("methodology/", views.methodology, name="methodology"),
 ]

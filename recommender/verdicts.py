@@ -139,6 +139,7 @@ def compute(
             must_haves,
             moves,
             scoring.rank(matrix.scores(others), weights, unknown=matrix.unknown(others)),
+            chosen=bool(request.frameworks),
         ),
     )
     if save:
@@ -200,7 +201,7 @@ def _store(verdict: Verdict) -> Verdict:
     return verdict
 
 
-def _snapshot(matrix: Matrix, outcome: scoring.Outcome, weights, must_haves, moves, others) -> dict:
+def _snapshot(matrix: Matrix, outcome: scoring.Outcome, weights, must_haves, moves, others, chosen) -> dict:
     pair = [f for f in (outcome.leader, outcome.runner_up) if f]
     cells = {(f, c): matrix.cell(f, c) for f in pair for c in matrix.criteria}
     whys = defaultdict(list)
@@ -215,6 +216,8 @@ def _snapshot(matrix: Matrix, outcome: scoring.Outcome, weights, must_haves, mov
         "weights": weights,
         "weight_reasons": dict(whys),
         "must_haves": scoring.active_must_haves(must_haves, weights),
+        # Whether the visitor chose the compared frameworks or the comparison is of the featured ones.
+        "compared_by": "chosen" if chosen else "featured",
         "ranking": [_ranked(r, matrix) for r in outcome.ranking],
         "winner": outcome.winner,
         "leader": outcome.leader,
@@ -235,7 +238,8 @@ def _snapshot(matrix: Matrix, outcome: scoring.Outcome, weights, must_haves, mov
                 "criterion": f.criterion,
                 "current_weight": f.current_weight,
                 "flip_weight": f.flip_weight,
-                "new_winner": outcome.runner_up,
+                "new_winner": f.new_winner,
+                "too_close_to_call": f.new_winner is None,
             }
             for f in outcome.flips
         ],
@@ -251,6 +255,7 @@ def _ranked(ranked: scoring.Ranked, matrix: Matrix) -> dict:
         "score": ranked.score,
         "excluded_reason": _excluded_reason(ranked, matrix),
         "lacks_evidence": ranked.lacks_evidence,
+        "failed_must_haves": list(ranked.failed_must_haves),
     }
 
 
@@ -286,7 +291,7 @@ def _claims(ids, matrix: Matrix) -> dict[str, dict]:
     cutoff = stale_cutoff()
     rows = Claim.objects.filter(id__in=set(ids)).values(
         "id", "statement", "quote", "rating", "as_of", "superseded_by_id", "applies_to",
-        "source__title", "source__publisher", "source__url", "source__published_on",
+        "source_id", "source__title", "source__publisher", "source__url", "source__published_on",
         "source__published_precision", "source__published_note", "source__version",
         "source__accessed_on", "source__revised_on",
         framework_slug=F("framework__slug"), speaks_for=F("source__speaks_for__slug"), dated=CLAIM_DATE,
@@ -310,6 +315,7 @@ def _claims(ids, matrix: Matrix) -> dict[str, dict]:
             "applies_to": row["applies_to"],
             "out_of_scope": not in_scope(row["applies_to"], version),
             "source": {
+                "id": row["source_id"],
                 "title": row["source__title"],
                 "publisher": row["source__publisher"],
                 "url": row["source__url"],

@@ -1,17 +1,17 @@
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from compare_site.page_cache import CSRF_SLOT, cached_page
 from compare_site.rate_limit import limit_anonymous_posts
 from frameworks import weighing
-from frameworks.evidence import dataset_version, recency
+from frameworks.evidence import dataset_version, load_matrix, recency
 
 from . import scoring
 from .forms import QuestionnaireForm, WeightsForm, initial_answers
 from .models import Verdict
-from .presentation import verdict_page, verdict_weights
+from .presentation import FLIPS_SHOWN, method_constants, verdict_page, verdict_weights
 from .verdicts import VerdictRequest, compute, load_questions, questionnaire_version
 
 
@@ -109,6 +109,8 @@ def methodology(request: HttpRequest) -> HttpResponse:
         "contested_spread": weighing.CONTESTED_SPREAD,
         "base_doubt": weighing.BASE_DOUBT,
         "stale_after_days": settings.STALE_AFTER_DAYS,
+        "flips_shown": FLIPS_SHOWN,
+        "every_constant": method_constants(),
     }
     return render(request, "recommender/methodology.html", constants)
 
@@ -131,3 +133,22 @@ def _render_weights(request, verdict: Verdict, weights: list[dict], form: Weight
         "weight_rows": [(row, form[row["slug"]]) for row in weights],
     }
     return render(request, "recommender/weights.html", context, status=status)
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@limit_anonymous_posts
+def widen(request: HttpRequest, verdict_id, framework: str) -> HttpResponse:
+    """One more framework in the comparison: asked on a page of its own (so that the verdict page
+    stays without a form); posted, the same answers and weights scored again: a new verdict."""
+    verdict = get_object_or_404(Verdict, pk=verdict_id)
+    names = load_matrix().frameworks
+    if framework not in names:
+        raise Http404("No framework by that name to add to the comparison.")
+    if framework in verdict.frameworks:
+        return redirect(verdict)
+    if request.method != "POST":
+        compared = [names.get(slug, slug) for slug in verdict.frameworks]
+        context = {"verdict": verdict, "added": names[framework], "compared": compared}
+        return render(request, "recommender/widen.html", context)
+    widened = [*verdict.frameworks, framework]
+    return redirect(compute(VerdictRequest(verdict.answers, verdict.weight_overrides, widened)))

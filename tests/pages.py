@@ -5,8 +5,9 @@ from django.urls import reverse
 from frameworks.models import Claim
 from recommender.verdicts import VerdictRequest, compute
 
-# Stand for a stored verdict's page and its weights page (see resolve_page).
-VERDICT_PAGES = ["verdict", "weights"]
+# Stand for a stored verdict's page, its weights page and the page adding FastAPI to its comparison
+# (see resolve_page).
+VERDICT_PAGES = ["verdict", "weights", "widen"]
 
 # "source" and "claim" stand for a real one of each: ids are not reused on PostgreSQL.
 BROWSE_PAGES = [
@@ -24,10 +25,10 @@ BROWSE_PAGES = [
 
 def resolve_page(path: str) -> str:
     """The path itself; for "source" and "claim" the page of the newest published Django claim; for
-    "verdict" and "weights" those pages of a new verdict for a content site."""
+    the VERDICT_PAGES those pages of a new verdict for a content site."""
     if path in VERDICT_PAGES:
         verdict = compute(VerdictRequest(answers={"project": ["content-site"]}))
-        return reverse(f"recommender:{path}", args=[verdict.id])
+        return reverse(f"recommender:{path}", args=[verdict.id, *(["fastapi"] if path == "widen" else [])])
     if path not in {"source", "claim"}:
         return path
     claim = Claim.objects.published().filter(framework__slug="django").latest("pk")

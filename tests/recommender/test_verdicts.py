@@ -11,6 +11,7 @@ from frameworks.models import Framework
 from recommender.models import Verdict
 from recommender.verdicts import VerdictRequest, compute
 from tests.factories import ClaimFactory
+from tests.text import visible_text
 
 pytestmark = pytest.mark.usefixtures("seeded")
 
@@ -79,7 +80,7 @@ def test_frameworks_without_evidence_are_not_scored_but_say_what_is_missing(clie
         "not enough evidence to compare"
     )
     assert "Ease of learning" in tornado["excluded_reason"]
-    page = client.get(verdict.get_absolute_url()).content.decode()
+    page = visible_text(client.get(verdict.get_absolute_url()).content.decode())
     assert "Tornado: not enough evidence to compare" in page and "Tornado: 50.0" not in page
 
 
