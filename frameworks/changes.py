@@ -3,6 +3,8 @@
 from dataclasses import dataclass
 from datetime import datetime
 
+from django.db.models import OuterRef, Q, QuerySet, Subquery
+
 from criteria.visibility import include_synthetic
 
 from .models import Claim
@@ -14,6 +16,7 @@ PUBLIC_FIELDS = {"statement", "quote", "rating", "status", "as_of", "applies_to"
 @dataclass
 class Change:
     claim_id: int
+    history_id: int
     when: datetime
     framework: str
     criterion: str
@@ -28,33 +31,52 @@ def describe(record, previous) -> str:
     return f"Changed: {', '.join(changed)}." if changed else "Edited."
 
 
-def recent_changes(limit: int = 50) -> list[Change]:
-    """Changes that left a claim published or retired it: two queries whatever the history's size.
+def _history():
+    history = Claim.history.model.objects
+    return history if include_synthetic() else history.filter(is_synthetic=False)
+
+
+def change_records() -> QuerySet:
+    """History records that are public changes, newest first: those that left a claim published, or
+    retired it (an edit of a claim already retired is not news).
 
     Only claims that were once published count: a draft retired before the workflow refused that
     (or any claim never reviewed) must not put its unreviewed text in public."""
-    history = Claim.history.model.objects
-    if not include_synthetic():
-        history = history.filter(is_synthetic=False)
+    history = _history()
     once_published = history.filter(status=Claim.Status.PUBLISHED).values("id")
-    records = list(
-        history.filter(status__in=[Claim.Status.PUBLISHED, Claim.Status.RETIRED], id__in=once_published)
-        .select_related("framework", "criterion")
-        .order_by("-history_date", "-history_id")[:limit]
+    earlier = Q(history_date__lt=OuterRef("history_date")) | Q(
+        history_date=OuterRef("history_date"), history_id__lt=OuterRef("history_id")
     )
+    previous_status = (
+        history.filter(earlier, id=OuterRef("id"))
+        .order_by("-history_date", "-history_id")
+        .values("status")[:1]
+    )
+    retired = Claim.Status.RETIRED
+    return (
+        history.filter(status__in=[Claim.Status.PUBLISHED, retired], id__in=once_published)
+        .annotate(previous_status=Subquery(previous_status))
+        .filter(~Q(status=retired) | ~Q(previous_status=retired) | Q(previous_status__isnull=True))
+        .select_related("framework", "criterion")
+        .order_by("-history_date", "-history_id")
+    )
+
+
+def as_changes(records) -> list[Change]:
+    """The changes the given records made: one query for the records before them, whatever their number."""
+    records = list(records)
     earlier = {}
-    for record in history.filter(id__in={r.id for r in records}).order_by("history_date", "history_id"):
+    for record in _history().filter(id__in={r.id for r in records}).order_by("history_date", "history_id"):
         earlier.setdefault(record.id, []).append(record)
     changes = []
     for record in records:
         trail = earlier[record.id]
         position = next(i for i, r in enumerate(trail) if r.history_id == record.history_id)
         previous = trail[position - 1] if position else None
-        if previous is not None and previous.status == Claim.Status.RETIRED == record.status:
-            continue
         changes.append(
             Change(
                 record.id,
+                record.history_id,
                 record.history_date,
                 record.framework.name,
                 record.criterion.name,
@@ -63,3 +85,8 @@ def recent_changes(limit: int = 50) -> list[Change]:
             )
         )
     return changes
+
+
+def recent_changes(limit: int = 50) -> list[Change]:
+    """The latest changes: three queries whatever the history's size."""
+    return as_changes(change_records()[:limit])

@@ -94,7 +94,7 @@ def as_csv(rows: list[Row], frameworks: list[str], names: dict[str, str]) -> str
     writer = csv.writer(out)
     header = ["criterion"]
     for slug in frameworks:
-        header += [f"{names[slug]} rating", f"{names[slug]} sources", f"{names[slug]} flags"]
+        header += [f"{names[slug]} {column}" for column in ("rating", "sources", "flags", "claim ids")]
     writer.writerow(header)
     for row in rows:
         line = [row.name]
@@ -103,6 +103,7 @@ def as_csv(rows: list[Row], frameworks: list[str], names: dict[str, str]) -> str
                 flag for flag in ("contested", "thin", "stale", "undated", "empty") if getattr(cell, flag)
             ]
             rating = "" if cell.mean_rating is None else f"{cell.mean_rating:.2f}"
-            line += [rating, cell.sources, " ".join(flags)]
+            # The claims behind the cell (the counted ones first), as /claims/<id>/ and the API name them.
+            line += [rating, cell.sources, " ".join(flags), " ".join(map(str, cell.claim_ids))]
         writer.writerow(line)
     return out.getvalue()

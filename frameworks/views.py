@@ -1,13 +1,11 @@
-import json
 import math
 
-from django.core.serializers.json import DjangoJSONEncoder
+from django.core.paginator import InvalidPage, Paginator
 from django.db.models import Count, Q
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.defaultfilters import pluralize
 from django.urls import reverse
-from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST, require_safe
 
 from compare_site.client_address import client_address
@@ -16,13 +14,17 @@ from compare_site.rate_limit import limit_anonymous_posts, retry_after
 from criteria.models import Criterion
 
 from . import compare as comparison
-from .changes import PUBLIC_FIELDS, describe, recent_changes
+from . import structured_data
+from .changes import PUBLIC_FIELDS, as_changes, change_records, describe
 from .evidence import evidence_key, load_matrix
 from .forms import ProblemReportForm
 from .models import Claim, Framework, Source
 
 # A visitor may file this many problem reports an hour from one address.
 REPORTS_PER_HOUR = 5
+
+# /changes/ shows this many a page.
+CHANGES_PER_PAGE = 50
 
 
 @require_safe
@@ -119,14 +121,15 @@ def source_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_safe
 def claim_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    claim = _published_claim(pk)
+    # A retired claim keeps its page (links to it, in the feed and elsewhere, stay good), saying so.
+    claim = _public_claim(pk, Claim.Status.PUBLISHED, Claim.Status.RETIRED)
     return _render_claim(request, claim, ProblemReportForm())
 
 
 @require_POST
 @limit_anonymous_posts
 def report_problem(request: HttpRequest, pk: int) -> HttpResponse:
-    claim = _published_claim(pk)
+    claim = _public_claim(pk, Claim.Status.PUBLISHED)
     form = ProblemReportForm(request.POST)
     if not form.is_valid():
         return _render_claim(request, claim, form, status=400)
@@ -149,56 +152,53 @@ def report_problem(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_safe
 def changes(request: HttpRequest) -> HttpResponse:
-    return render(request, "frameworks/changes.html", {"changes": recent_changes()})
+    paginator = Paginator(change_records(), CHANGES_PER_PAGE, allow_empty_first_page=True)
+    try:
+        page = paginator.page(request.GET.get("page", 1))
+    except InvalidPage:
+        raise Http404("There is no such page of changes.") from None
+    context = {"changes": as_changes(page.object_list), "page": page}
+    return render(request, "frameworks/changes.html", context)
 
 
-def _published_claim(pk: int) -> Claim:
+def _public_claim(pk: int, *statuses: str) -> Claim:
+    """A claim in one of the given statuses (never a draft, one in review or one withdrawn)."""
+    claims = Claim.objects.filter(status__in=statuses)
     return get_object_or_404(
-        Claim.objects.published().select_related("framework", "criterion", "source", "superseded_by"), pk=pk
+        claims.select_related("framework", "criterion", "source", "superseded_by"), pk=pk
     )
 
 
 def _render_claim(request, claim: Claim, form, status: int = 200) -> HttpResponse:
     records = list(claim.history.order_by("history_date", "history_id"))
+    steps = list(zip([None, *records], records, strict=False))
     history = [
-        {"when": record.history_date, "what": describe(record, previous)}
-        for previous, record in zip([None, *records], records, strict=False)
+        {"when": record.history_date, "what": describe(record, previous)} for previous, record in steps
     ]
+    canonical = request.build_absolute_uri(reverse("frameworks:claim", args=[claim.pk]))
     context = {
         "claim": claim,
+        "retired": claim.status == Claim.Status.RETIRED,
+        "retired_reason": _retired_reason(steps),
         "history": list(reversed(history)),
         "supersedes": claim.supersedes.published(),
         "form": form,
         "reported": request.GET.get("reported") == "1",
-        "json_ld": _claim_review(request, claim),
+        "canonical_url": canonical,
+        "json_ld": structured_data.json_ld(structured_data.claim_review(claim, canonical, request)),
         "public_fields": sorted(PUBLIC_FIELDS),
     }
     return render(request, "frameworks/claim_detail.html", context, status=status)
 
 
-def _claim_review(request, claim: Claim) -> str:
-    """schema.org ClaimReview, escaped so that no text in it can close the script element."""
-    source = claim.source
-    document = {
-        "@context": "https://schema.org",
-        "@type": "ClaimReview",
-        "url": request.build_absolute_uri(),
-        "claimReviewed": claim.statement,
-        "datePublished": claim.updated_at.date(),
-        "author": {"@type": "Organization", "name": "Framework chooser"},
-        "itemReviewed": {
-            "@type": "Claim",
-            "author": {"@type": "Organization", "name": source.publisher or source.title},
-            "appearance": {"@type": "CreativeWork", "name": source.title, "url": source.url or None},
-            "firstAppearance": {"@type": "Quotation", "text": claim.quote},
-        },
-        "reviewRating": {
-            "@type": "Rating",
-            "ratingValue": claim.rating,
-            "worstRating": 1,
-            "bestRating": 5,
-            "alternateName": f"{claim.rating} of 5 on {claim.criterion.name}",
-        },
-    }
-    text = json.dumps(document, cls=DjangoJSONEncoder)
-    return mark_safe(text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026"))
+# History notes a retirement's reason after this (the seed loader writes "…, retired: <why>").
+_RETIRED_SAYS = "retired: "
+
+
+def _retired_reason(steps) -> str:
+    """Why the claim was last retired, as its history records it; "" when it does not say."""
+    for previous, record in reversed(steps):
+        if record.status == Claim.Status.RETIRED and (previous is None or previous.status != record.status):
+            reason = record.history_change_reason or ""
+            return reason.split(_RETIRED_SAYS, 1)[1] if _RETIRED_SAYS in reason else reason
+    return ""

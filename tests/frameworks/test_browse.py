@@ -39,7 +39,7 @@ def test_compare_downloads_csv_and_refuses_a_single_framework(client):
 def test_claim_page_shows_json_ld_history_and_the_report_form(client):
     claim = Claim.objects.published().first()
     page = client.get(f"/claims/{claim.pk}/").content.decode()
-    assert '"@type": "ClaimReview"' in page and "Report a problem" in page and "Claim published." in page
+    assert '"@type": "Review"' in page and "Report a problem" in page and "Claim published." in page
     assert client.get(f"/claims/{Claim.objects.create(**_draft(claim)).pk}/").status_code == 404
 
 
