@@ -13,8 +13,11 @@ MOMENT = f"{DAY}, H:i"
 
 
 @register.filter
-def day(value: datetime.date | None) -> str:
-    """{{ source.accessed_on|day }}: 17 December 2019."""
+def day(value: datetime.date | str | None) -> str:
+    """{{ source.accessed_on|day }}: 17 December 2019. Takes the ISO dates a verdict's frozen
+    snapshot keeps, too."""
+    if isinstance(value, str) and value:
+        value = datetime.date.fromisoformat(value)
     return date_format(value, DAY) if value else ""
 
 

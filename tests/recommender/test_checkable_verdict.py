@@ -6,11 +6,13 @@ import re
 import pytest
 from django.urls import reverse
 
+from criteria.models import Criterion
 from frameworks import weighing
 from frameworks.models import Claim, Framework
 from recommender import scoring
 from recommender.models import Verdict
 from recommender.verdicts import VerdictRequest, compute
+from tests.pages import BROWSE_PAGES, VERDICT_PAGES, resolve_page
 from tests.text import visible_text
 
 pytestmark = pytest.mark.usefixtures("seeded")
@@ -182,3 +184,14 @@ def test_the_methodology_page_lists_every_constant_of_the_method_with_its_value(
                 assert listed.get(name) == str(value), name
     for kind, weight in weighing.WITNESS_WEIGHTS.items():
         assert listed[f"WITNESS_WEIGHTS[{kind.value}]"] == str(weight)
+
+
+@pytest.mark.parametrize("path", ["/", "/methodology/", *VERDICT_PAGES, *BROWSE_PAGES])
+def test_pages_name_criteria_never_by_slug_print_days_one_way_and_quotes_without_markup(client, path):
+    text = visible_text(client.get(resolve_page(path)).content.decode())
+    # Slugs that no sentence would use as a word: hyphenated ones, and "orm" (the database layer).
+    slugs = {c.slug for c in Criterion.objects.all() if "-" in c.slug or c.slug == "orm"}
+    assert [s for s in slugs if re.search(rf"(?<![\w/-]){re.escape(s)}(?![\w/-])", text)] == []
+    assert re.findall(r"\b\d{4}-\d{2}-\d{2}\b", text) == []
+    assert re.findall(r"\b(?:Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Oct|Nov|Dec)\. \d", text) == []
+    assert [m for m in (":doc:`", ":ref:`", "``") if m in text] == []
