@@ -71,15 +71,34 @@ def reweigh(request: HttpRequest, verdict_id) -> HttpResponse:
     """The verdict's weights as a form; posted, the same answers re-scored with them: a new verdict."""
     verdict = get_object_or_404(Verdict, pk=verdict_id)
     weights = verdict_weights(verdict.snapshot)
-    names = {row["slug"]: row["name"] for row in weights}
     if request.method != "POST":
-        form = WeightsForm(names, initial={row["slug"]: round(row["weight"]) for row in weights})
-        return _render_weights(request, verdict, weights, form)
-    form = WeightsForm(names, request.POST)
+        return _render_weights(request, verdict, weights, _weights_form(weights))
+    form = _weights_form(weights, request.POST)
     if not form.is_valid():
         return _render_weights(request, verdict, weights, form, status=400)
-    again = VerdictRequest(verdict.answers, form.cleaned_data, verdict.frameworks)
-    return redirect(compute(again))
+    return redirect(compute(_reweighed(verdict, form)))
+
+
+@require_POST
+def weights_preview(request: HttpRequest, verdict_id) -> HttpResponse:
+    """The verdict the weights page would give, as a fragment it swaps in; nothing is stored."""
+    verdict = get_object_or_404(Verdict, pk=verdict_id)
+    form = _weights_form(verdict_weights(verdict.snapshot), request.POST)
+    if not form.is_valid():
+        return render(request, "recommender/_preview.html", {"form": form}, status=400)
+    projected = compute(_reweighed(verdict, form), save=False)
+    return render(request, "recommender/_preview.html", {"page": verdict_page(projected.snapshot)})
+
+
+def _weights_form(weights: list[dict], data=None) -> WeightsForm:
+    names = {row["slug"]: row["name"] for row in weights}
+    if data is None:
+        return WeightsForm(names, initial={row["slug"]: round(row["weight"]) for row in weights})
+    return WeightsForm(names, data)
+
+
+def _reweighed(verdict: Verdict, form: WeightsForm) -> VerdictRequest:
+    return VerdictRequest(verdict.answers, form.cleaned_data, verdict.frameworks)
 
 
 @require_POST
