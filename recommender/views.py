@@ -7,8 +7,10 @@ from compare_site.page_cache import CSRF_SLOT, cached_page
 from compare_site.rate_limit import limit_anonymous_posts
 from frameworks import weighing
 from frameworks.evidence import dataset_version, recency
+from frameworks.models import Claim
+from frameworks.versions import in_scope
 
-from . import scoring
+from . import scoring, since
 from .forms import QuestionnaireForm, WeightsForm, initial_answers
 from .models import Verdict
 from .presentation import verdict_page, verdict_weights
@@ -59,7 +61,8 @@ def verdict_detail(request: HttpRequest, verdict_id) -> HttpResponse:
     version = dataset_version()
 
     def render_page():
-        verdict = get_object_or_404(Verdict, pk=verdict_id)
+        # A re-run's page says what changed since the verdict it re-ran: that one comes in the join.
+        verdict = get_object_or_404(Verdict.objects.select_related("rerun_of"), pk=verdict_id)
         return _render_verdict(request, verdict, version, extra={"csrf_token": CSRF_SLOT})
 
     return cached_page(request, f"verdict:{version}", render_page)
@@ -106,7 +109,8 @@ def _reweighed(verdict: Verdict, form: WeightsForm) -> VerdictRequest:
 def rerun(request: HttpRequest, verdict_id) -> HttpResponse:
     """The same answers and weights on the evidence as it is now."""
     verdict = get_object_or_404(Verdict, pk=verdict_id)
-    return redirect(compute(VerdictRequest(verdict.answers, verdict.weight_overrides, verdict.frameworks)))
+    again = VerdictRequest(verdict.answers, verdict.weight_overrides, verdict.frameworks, rerun_of=verdict.id)
+    return redirect(compute(again))
 
 
 @require_safe
@@ -138,9 +142,34 @@ def _render_verdict(request, verdict: Verdict, current_version: str, extra=None)
         "page": verdict_page(verdict.snapshot),
         "evidence_changed": verdict.dataset_version != current_version,
         "share_url": request.build_absolute_uri(verdict.get_absolute_url()),
+        "since": _since(verdict.rerun_of, verdict),
         **(extra or {}),
     }
     return render(request, "recommender/verdict.html", context)
+
+
+def _since(old: Verdict | None, verdict: Verdict) -> dict | None:
+    """What changed from the verdict `verdict` re-ran; why claims left takes one query over them."""
+    if old is None:
+        return None
+    left = since.left_ids(old.snapshot, verdict.snapshot)
+    rows = Claim.objects.filter(pk__in=left).values_list(
+        "id", "status", "superseded_by_id", "applies_to", "framework__name", "framework__current_version"
+    )
+    now = {
+        claim_id: since.ClaimNow(
+            id=claim_id,
+            published=status == Claim.Status.PUBLISHED,
+            retired=status == Claim.Status.RETIRED,
+            superseded=successor is not None,
+            in_scope=in_scope(scope, version),
+            applies_to=scope,
+            framework=framework,
+            version=version,
+        )
+        for claim_id, status, successor, scope, framework, version in (rows if left else [])
+    }
+    return {"verdict": old, **since.changes(old.snapshot, verdict.snapshot, now)}
 
 
 def _render_weights(request, verdict: Verdict, weights: list[dict], form: WeightsForm, status=200):
