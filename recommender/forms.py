@@ -7,6 +7,7 @@ from .verdicts import Answers, QuestionInfo, answer_errors
 NO_PREFERENCE = ""
 # Posted fields that are not answers.
 NOT_ANSWERS = {"csrfmiddlewaretoken"}
+ALL_WEIGHTS_ZERO = "Give at least one criterion a weight above 0: with every weight at 0 nothing is compared."
 
 
 class QuestionnaireForm(forms.Form):
@@ -76,3 +77,10 @@ class WeightsForm(forms.Form):
                 max_value=MAX_WEIGHT,
                 widget=forms.NumberInput(attrs={"step": 1}),
             )
+
+    def clean(self):
+        cleaned = super().clean()
+        # Every score would be the same 50 out of 100, and no criterion would say why.
+        if self.fields and all(cleaned.get(slug) == 0 for slug in self.fields):
+            raise forms.ValidationError(ALL_WEIGHTS_ZERO, code="all_zero")
+        return cleaned

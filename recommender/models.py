@@ -101,6 +101,15 @@ class Verdict(models.Model):
         editable=False,
         help_text="Hash of the request, the questionnaire's moves and the evidence: one verdict for each.",
     )
+    rerun_of = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="reruns",
+        editable=False,
+        help_text="The verdict whose request this one re-ran on newer evidence; its page says what changed.",
+    )
 
     class Meta:
         ordering = ["-created_at"]

@@ -6,6 +6,7 @@ verdict page shows, so a permalink renders without reading the evidence again.
 
 import hashlib
 import json
+import uuid
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import astuple, dataclass, field
@@ -105,6 +106,7 @@ class VerdictRequest:
     answers: Answers = field(default_factory=dict)
     weight_overrides: dict[str, int] = field(default_factory=dict)
     frameworks: list[str] = field(default_factory=list)
+    rerun_of: uuid.UUID | None = None  # the verdict this request re-runs on current evidence
 
 
 def compute(
@@ -132,6 +134,7 @@ def compute(
         frameworks=compared,
         dataset_version=matrix.version,
         fingerprint=fingerprint,
+        rerun_of_id=request.rerun_of,
         snapshot=_snapshot(
             matrix,
             outcome,
@@ -175,6 +178,9 @@ def _fingerprint(request: VerdictRequest, compared: list[str], moves: list[Weigh
         "moves": sorted(map(astuple, moves)),
         "evidence": evidence,
     }
+    if request.rerun_of is not None:
+        # A re-run's page says what changed since the verdict it re-ran: one verdict for each of those.
+        asked["rerun_of"] = str(request.rerun_of)
     return hashlib.sha256(json.dumps(asked, sort_keys=True).encode()).hexdigest()
 
 

@@ -7,8 +7,10 @@ from compare_site.page_cache import CSRF_SLOT, cached_page
 from compare_site.rate_limit import limit_anonymous_posts
 from frameworks import weighing
 from frameworks.evidence import dataset_version, load_matrix, recency
+from frameworks.models import Claim
+from frameworks.versions import in_scope
 
-from . import scoring
+from . import scoring, since
 from .forms import QuestionnaireForm, WeightsForm, initial_answers
 from .models import Verdict
 from .presentation import FLIPS_SHOWN, method_constants, verdict_page, verdict_weights
@@ -59,7 +61,8 @@ def verdict_detail(request: HttpRequest, verdict_id) -> HttpResponse:
     version = dataset_version()
 
     def render_page():
-        verdict = get_object_or_404(Verdict, pk=verdict_id)
+        # A re-run's page says what changed since the verdict it re-ran: that one comes in the join.
+        verdict = get_object_or_404(Verdict.objects.select_related("rerun_of"), pk=verdict_id)
         return _render_verdict(request, verdict, version, extra={"csrf_token": CSRF_SLOT})
 
     return cached_page(request, f"verdict:{version}", render_page)
@@ -71,15 +74,34 @@ def reweigh(request: HttpRequest, verdict_id) -> HttpResponse:
     """The verdict's weights as a form; posted, the same answers re-scored with them: a new verdict."""
     verdict = get_object_or_404(Verdict, pk=verdict_id)
     weights = verdict_weights(verdict.snapshot)
-    names = {row["slug"]: row["name"] for row in weights}
     if request.method != "POST":
-        form = WeightsForm(names, initial={row["slug"]: round(row["weight"]) for row in weights})
-        return _render_weights(request, verdict, weights, form)
-    form = WeightsForm(names, request.POST)
+        return _render_weights(request, verdict, weights, _weights_form(weights))
+    form = _weights_form(weights, request.POST)
     if not form.is_valid():
         return _render_weights(request, verdict, weights, form, status=400)
-    again = VerdictRequest(verdict.answers, form.cleaned_data, verdict.frameworks)
-    return redirect(compute(again))
+    return redirect(compute(_reweighed(verdict, form)))
+
+
+@require_POST
+def weights_preview(request: HttpRequest, verdict_id) -> HttpResponse:
+    """The verdict the weights page would give, as a fragment it swaps in; nothing is stored."""
+    verdict = get_object_or_404(Verdict, pk=verdict_id)
+    form = _weights_form(verdict_weights(verdict.snapshot), request.POST)
+    if not form.is_valid():
+        return render(request, "recommender/_preview.html", {"form": form}, status=400)
+    projected = compute(_reweighed(verdict, form), save=False)
+    return render(request, "recommender/_preview.html", {"page": verdict_page(projected.snapshot)})
+
+
+def _weights_form(weights: list[dict], data=None) -> WeightsForm:
+    names = {row["slug"]: row["name"] for row in weights}
+    if data is None:
+        return WeightsForm(names, initial={row["slug"]: round(row["weight"]) for row in weights})
+    return WeightsForm(names, data)
+
+
+def _reweighed(verdict: Verdict, form: WeightsForm) -> VerdictRequest:
+    return VerdictRequest(verdict.answers, form.cleaned_data, verdict.frameworks)
 
 
 @require_POST
@@ -87,7 +109,8 @@ def reweigh(request: HttpRequest, verdict_id) -> HttpResponse:
 def rerun(request: HttpRequest, verdict_id) -> HttpResponse:
     """The same answers and weights on the evidence as it is now."""
     verdict = get_object_or_404(Verdict, pk=verdict_id)
-    return redirect(compute(VerdictRequest(verdict.answers, verdict.weight_overrides, verdict.frameworks)))
+    again = VerdictRequest(verdict.answers, verdict.weight_overrides, verdict.frameworks, rerun_of=verdict.id)
+    return redirect(compute(again))
 
 
 @require_safe
@@ -121,9 +144,34 @@ def _render_verdict(request, verdict: Verdict, current_version: str, extra=None)
         "page": verdict_page(verdict.snapshot),
         "evidence_changed": verdict.dataset_version != current_version,
         "share_url": request.build_absolute_uri(verdict.get_absolute_url()),
+        "since": _since(verdict.rerun_of, verdict),
         **(extra or {}),
     }
     return render(request, "recommender/verdict.html", context)
+
+
+def _since(old: Verdict | None, verdict: Verdict) -> dict | None:
+    """What changed from the verdict `verdict` re-ran; why claims left takes one query over them."""
+    if old is None:
+        return None
+    left = since.left_ids(old.snapshot, verdict.snapshot)
+    rows = Claim.objects.filter(pk__in=left).values_list(
+        "id", "status", "superseded_by_id", "applies_to", "framework__name", "framework__current_version"
+    )
+    now = {
+        claim_id: since.ClaimNow(
+            id=claim_id,
+            published=status == Claim.Status.PUBLISHED,
+            retired=status == Claim.Status.RETIRED,
+            superseded=successor is not None,
+            in_scope=in_scope(scope, version),
+            applies_to=scope,
+            framework=framework,
+            version=version,
+        )
+        for claim_id, status, successor, scope, framework, version in (rows if left else [])
+    }
+    return {"verdict": old, **since.changes(old.snapshot, verdict.snapshot, now)}
 
 
 def _render_weights(request, verdict: Verdict, weights: list[dict], form: WeightsForm, status=200):

@@ -7,6 +7,7 @@ from compare_site.versioned_cache import forget_in_process
 from criteria.models import Criterion
 from frameworks import synthetic
 from frameworks.models import Claim, Framework, Source
+from recommender.verdicts import VerdictRequest, compute
 from tests.pages import resolve_page
 
 pytestmark = pytest.mark.usefixtures("seeded")
@@ -63,3 +64,17 @@ def test_queries_stay_within_budget_at_any_size(
         else:
             response = client.post(path, ANSWERS)
     assert response.status_code in {200, 201, 302}
+
+
+@pytest.mark.parametrize("size", ["seed", "generated"])
+def test_a_re_run_verdict_page_says_what_changed_within_budget(client, django_assert_max_num_queries, size):
+    """The version, the verdict joined to the one it re-ran, and why claims left: one query for all."""
+    if size == "generated":
+        grow_the_dataset()
+    old = compute(VerdictRequest(answers={slug: [choice] for slug, choice in ANSWERS.items()}))
+    counted = [i for r in old.snapshot["reasons"] for c in r["cells"].values() for i in c["scored_ids"]]
+    Claim.objects.filter(pk__in=counted[:5]).update(status=Claim.Status.RETIRED)
+    response = client.post(f"{old.get_absolute_url()}rerun/")
+    with django_assert_max_num_queries(3):
+        page = client.get(response.url).content.decode()
+    assert "What changed since" in page and page.count(": retired.") == 5

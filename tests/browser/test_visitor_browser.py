@@ -7,6 +7,7 @@ from django.urls import reverse
 from playwright.sync_api import Page, expect
 
 from frameworks.models import Claim
+from recommender.models import Verdict
 from recommender.verdicts import VerdictRequest, compute
 from tests.pages import BROWSE_PAGES, VERDICT_PAGES, resolve_page
 
@@ -120,4 +121,99 @@ def test_pages_have_no_serious_accessibility_violations(live_server, page: Page,
 def test_pages_fit_a_375_pixel_screen_without_horizontal_scrolling(live_server, page: Page, path):
     page.set_viewport_size({"width": 375, "height": 800})
     page.goto(page_url(live_server, path))
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375
+
+
+def serious_violations(page: Page) -> list:
+    violations = Axe().run(page).response["violations"]
+    return [
+        (v["id"], v["impact"], [n["target"] for n in v["nodes"]][:3])
+        for v in violations
+        if v["impact"] in {"serious", "critical"}
+    ]
+
+
+def test_the_weights_page_projects_the_verdict_as_a_weight_moves(live_server, page: Page):
+    verdict = compute(VerdictRequest())  # no answers: Django, narrowly
+    page.goto(f"{live_server.url}{reverse('recommender:weights', args=[verdict.id])}")
+    preview = page.locator("#preview-body .preview-headline")
+    expect(preview).to_have_attribute("data-winner", "django")
+    page.evaluate("window.notReloaded = true")
+
+    tab_to(page, "input[name='fit-iot']")
+    for _ in range(10):  # 0 to 10 with the keyboard: fit for IoT services then decides it for Flask
+        page.keyboard.press("ArrowUp")
+
+    expect(preview).to_have_attribute("data-winner", "flask")
+    expect(page.locator("#preview-body")).to_contain_text("Flask fits best")
+    assert page.evaluate("window.notReloaded") is True
+    assert Verdict.objects.count() == 1
+
+
+def test_a_preview_that_fails_keeps_the_last_projection_and_says_so(live_server, page: Page):
+    verdict = compute(VerdictRequest())
+    page.goto(f"{live_server.url}{reverse('recommender:weights', args=[verdict.id])}")
+    preview = page.locator("#preview-body .preview-headline")
+    expect(preview).to_have_attribute("data-winner", "django")
+    page.route("**/weights/preview/", lambda route: route.fulfill(status=503, body="down"))
+
+    page.get_by_role("spinbutton", name="Fit for IoT services").fill("10")
+
+    expect(page.locator(".preview-status")).to_contain_text("could not update")
+    expect(preview).to_have_attribute("data-winner", "django")
+
+
+def test_every_weight_at_0_is_refused_in_the_preview_too(live_server, page: Page):
+    verdict = compute(VerdictRequest(answers={"project": ["content-site"]}))
+    page.goto(f"{live_server.url}{reverse('recommender:weights', args=[verdict.id])}")
+    expect(page.locator("#preview-body .preview-headline")).to_be_visible()
+    for field in page.locator("input[type=number]").all():
+        field.fill("0")
+    expect(page.locator("#preview-body")).to_contain_text("with every weight at 0 nothing is compared")
+
+
+def rerun_after_a_retirement() -> tuple[Verdict, Claim]:
+    """A verdict, then one of the claims it counted retired: the evidence has changed since."""
+    verdict = compute(VerdictRequest(answers={"project": ["content-site"]}))
+    claim = Claim.objects.get(pk=verdict.snapshot["reasons"][0]["cells"]["django"]["scored_ids"][0])
+    Claim.objects.filter(pk=claim.pk).update(status=Claim.Status.RETIRED)
+    return verdict, claim
+
+
+def test_a_re_run_says_what_changed_since_the_old_verdict(live_server, page: Page):
+    verdict, retired = rerun_after_a_retirement()
+    page.goto(f"{live_server.url}{verdict.get_absolute_url()}")
+    page.get_by_role("button", name="Re-run my answers on current evidence").click()
+
+    page.wait_for_url(lambda url: str(verdict.id) not in url and "/verdict/" in url)
+    since = page.locator("section.since")
+    expect(since.get_by_role("heading", name="What changed since the verdict of")).to_be_visible()
+    expect(since.locator(".since-removed")).to_contain_text(f"{retired.statement}")
+    expect(since.locator(".since-removed")).to_contain_text("retired")
+    expect(since.locator(".since-scores")).to_contain_text("Django:")
+    back = since.get_by_role("link", name="that verdict")
+    expect(back).to_have_attribute("href", verdict.get_absolute_url())
+
+
+def rerun_page(live_server) -> str:
+    verdict, _ = rerun_after_a_retirement()
+    again = compute(VerdictRequest(answers=verdict.answers, rerun_of=verdict.id))
+    return f"{live_server.url}{again.get_absolute_url()}"
+
+
+def weights_page(live_server) -> str:
+    return f"{live_server.url}{reverse('recommender:weights', args=[compute(VerdictRequest()).id])}"
+
+
+@pytest.mark.parametrize("url", [weights_page, rerun_page], ids=["weights", "rerun"])
+def test_the_weights_page_with_its_preview_and_a_re_run_page_are_accessible_and_fit_375_pixels(
+    live_server, page: Page, url
+):
+    page.set_viewport_size({"width": 375, "height": 800})
+    page.goto(url(live_server))
+    if "/weights/" in page.url:
+        expect(page.locator("#preview-body .preview-headline")).to_be_visible()
+    else:
+        expect(page.locator("section.since")).to_be_visible()
+    assert serious_violations(page) == []
     assert page.evaluate("document.documentElement.scrollWidth") <= 375
