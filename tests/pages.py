@@ -45,6 +45,8 @@ def public_forms() -> dict[str, str]:
         "questionnaire": "/questionnaire/",
         "preview": "/questionnaire/preview/",
         "weights": reverse("recommender:weights", args=[verdict.id]),
+        "weights-preview": reverse("recommender:weights-preview", args=[verdict.id]),
         "rerun": reverse("recommender:rerun", args=[verdict.id]),
+        "widen": reverse("recommender:widen", args=[verdict.id, "fastapi"]),
         "report": reverse("frameworks:report", args=[claim.pk]),
     }

@@ -63,7 +63,9 @@ def never_a_500(send) -> None:
     send_anything()
 
 
-@pytest.mark.parametrize("target", ["questionnaire", "preview", "weights", "rerun", "report"])
+@pytest.mark.parametrize(
+    "target", ["questionnaire", "preview", "weights", "weights-preview", "rerun", "widen", "report"]
+)
 def test_forms_answer_any_posted_fields_with_a_page_not_a_500(target):
     url = public_forms()[target]
     never_a_500(lambda fields: Client().post(url, fields))

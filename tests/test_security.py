@@ -125,7 +125,9 @@ def test_health_probes_answer_over_plain_http(client, production_security):
 
 
 @pytest.mark.usefixtures("seeded")
-@pytest.mark.parametrize("form", ["questionnaire", "preview", "weights", "rerun", "report"])
+@pytest.mark.parametrize(
+    "form", ["questionnaire", "preview", "weights", "weights-preview", "rerun", "widen", "report"]
+)
 def test_every_public_form_needs_its_csrf_token(form):
     response = Client(enforce_csrf_checks=True).post(public_forms()[form], {"message": "Wrong."})
     assert response.status_code == 403 and "missing its security token" in response.content.decode()

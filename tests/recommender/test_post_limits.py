@@ -24,6 +24,7 @@ def post_form(client, forms, name: str, number: int = 0):
         "questionnaire": {"experience": ["beginner", "intermediate", "experienced"][number % 3]},
         "weights": {},
         "rerun": {},
+        "widen": {},
         "report": {"message": f"The quote looks cut short ({number})."},
     }[name]
     if name == "weights":
@@ -43,7 +44,7 @@ def test_distinct_questionnaire_posts_are_limited_with_a_page_saying_when_to_com
     assert Verdict.objects.count() == 1 + 3  # public_forms() stored one
 
 
-@pytest.mark.parametrize("name", ["weights", "rerun", "report"])
+@pytest.mark.parametrize("name", ["weights", "rerun", "widen", "report"])
 def test_each_storing_form_is_limited(forms, name):
     client = Client()
     answers = [post_form(client, forms, name, n).status_code for n in range(4)]
