@@ -49,6 +49,7 @@ def verdict_page(snapshot: dict) -> dict:
         "runner_up": _framework(runner_up, names, scores),
         "winner": snapshot["winner"],
         "compared_by_visitor": snapshot.get("compared_by") == "chosen",
+        "weighted_criteria": sum(1 for weight in snapshot["weights"].values() if weight > 0),
         "too_close_to_call": snapshot["winner"] is None,
         "margin": snapshot["margin"],
         "confidence": snapshot["confidence"],
@@ -112,6 +113,7 @@ def others_not_compared(snapshot: dict, scores: dict) -> list[dict]:
         {
             **_framework(r["framework"], names, scores | {r["framework"]: r["score"]}),
             "lacks_evidence": r.get("lacks_evidence", False),
+            "missing": r.get("missing_evidence", []),
             "excluded_reason": r["excluded_reason"],
             "not_compared_because": "not chosen for this comparison" if chosen else "not featured",
         }

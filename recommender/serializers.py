@@ -162,6 +162,11 @@ class RankedSerializer(serializers.Serializer):
     failed_must_haves = serializers.ListField(
         child=serializers.CharField(), default=list, help_text="Must-have criteria it is below the bar on."
     )
+    missing_evidence = serializers.ListField(
+        child=serializers.CharField(),
+        default=list,
+        help_text="Weighted criteria it has no evidence on, when too many for it to be ranked.",
+    )
 
 
 class FlipSerializer(serializers.Serializer):

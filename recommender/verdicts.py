@@ -262,6 +262,7 @@ def _ranked(ranked: scoring.Ranked, matrix: Matrix) -> dict:
         "excluded_reason": _excluded_reason(ranked, matrix),
         "lacks_evidence": ranked.lacks_evidence,
         "failed_must_haves": list(ranked.failed_must_haves),
+        "missing_evidence": list(ranked.missing_evidence),
     }
 
 
