@@ -141,10 +141,11 @@ def test_changes_page_through_all_history(client):
     assert shown == [c.pk for c in claims]
 
 
-@pytest.mark.parametrize("page", ["999", "abc", "0", "-1", "1.5"])
-def test_pages_of_changes_that_do_not_exist_are_not_found(client, page):
+# Not "page": that name is the browser page fixture, which would make this a browser test.
+@pytest.mark.parametrize("number", ["999", "abc", "0", "-1", "1.5"])
+def test_pages_of_changes_that_do_not_exist_are_not_found(client, number):
     ClaimFactory()
-    assert client.get("/changes/", {"page": page}).status_code == 404
+    assert client.get("/changes/", {"page": number}).status_code == 404
 
 
 def test_dates_print_one_way_and_times_without_microseconds(client):
