@@ -46,7 +46,7 @@ def retired_claim(apps, cell: dict, key: str, history_reason: str):
     return claim.pk
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_claims_retired_before_get_their_reason_from_the_seed_or_history_or_a_note():
     apps = migrate(BEFORE)
     # The other tables are as today: only the claims' differ before the migration.
