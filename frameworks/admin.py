@@ -1,8 +1,10 @@
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin import helpers
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count
+from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
@@ -10,7 +12,7 @@ from django.utils.timesince import timesince
 
 from criteria.admin_base import EvidenceAdmin
 
-from .models import Claim, EditConflict, Framework, ProblemReport, Source
+from .models import RETIREMENT_NEEDS_A_REASON, Claim, EditConflict, Framework, ProblemReport, Source
 from .source_review import CITATION_FIELDS, SourceChange, review
 
 
@@ -130,7 +132,15 @@ _CONTENT_FIELDS = [
     "applies_to",
     "as_of",
 ]
-_RECORD_FIELDS = ["status", "author", "last_edited_by", "reviewer", "created_at", "updated_at"]
+_RECORD_FIELDS = [
+    "status",
+    "retired_reason",
+    "author",
+    "last_edited_by",
+    "reviewer",
+    "created_at",
+    "updated_at",
+]
 
 
 class ClaimAdminForm(forms.ModelForm):
@@ -177,6 +187,14 @@ class ClaimAdminForm(forms.ModelForm):
             f"{current.get_status_display()}, so it can no longer be edited: draft a new claim that "
             f"supersedes it instead.{yours}"
         )
+
+
+class RetirementForm(forms.Form):
+    reason = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 4, "cols": 80}),
+        help_text=Claim._meta.get_field("retired_reason").help_text,
+        error_messages={"required": RETIREMENT_NEEDS_A_REASON},
+    )
 
 
 @admin.register(Claim)
@@ -247,9 +265,9 @@ class ClaimAdmin(EvidenceAdmin):
         return claim.is_stale()
 
     @transaction.atomic
-    def _move(self, request, queryset, step: str, done: str):
+    def _move(self, request, queryset, step: str, done: str, *details: str):
         def move(claim):
-            getattr(claim, step)(request.user)
+            getattr(claim, step)(request.user, *details)
             claim.version += 1
             claim.save()
 
@@ -265,7 +283,20 @@ class ClaimAdmin(EvidenceAdmin):
 
     @admin.action(description="Retire selected claims", permissions=["retire"])
     def retire(self, request, queryset):
-        self._move(request, queryset, "retire", "retired")
+        """Asks why first, on a page of its own; retires when that page posts the reason back."""
+        form = RetirementForm(request.POST if "apply" in request.POST else None)
+        if form.is_valid():
+            self._move(request, queryset, "retire", "retired", form.cleaned_data["reason"])
+            return None
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "Why retire these claims?",
+            "opts": self.model._meta,
+            "claims": queryset,
+            "form": form,
+            "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+        }
+        return TemplateResponse(request, "admin/frameworks/claim/retire.html", context)
 
     @admin.action(description="Withdraw selected drafts or claims in review", permissions=["change"])
     def withdraw(self, request, queryset):

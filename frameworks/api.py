@@ -11,7 +11,13 @@ from compare_site.api_schema import ErrorListingSchema
 from .evidence import load_matrix
 from .filters import ClaimFilter, FrameworkFilter, SourceFilter
 from .models import Claim, EditConflict, Framework, Source, WorkflowError
-from .serializers import ClaimSerializer, FrameworkSerializer, SourceChangeSerializer, SourceSerializer
+from .serializers import (
+    ClaimSerializer,
+    FrameworkSerializer,
+    RetirementSerializer,
+    SourceChangeSerializer,
+    SourceSerializer,
+)
 from .source_review import SourceChange, review
 
 
@@ -160,12 +166,12 @@ class ClaimViewSet(ReadCreateUpdateViewSet):
                 raise Conflict(conflict.message) from None
             serializer.save(**({"last_edited_by": self.request.user} if changed else {}))
 
-    def _move(self, request, step: str) -> Response:
+    def _move(self, request, step: str, *details: str) -> Response:
         with transaction.atomic():
             claim = self.get_object()
             claim = Claim.objects.select_for_update(of=("self",)).get(pk=claim.pk)
             try:
-                getattr(claim, step)(request.user)
+                getattr(claim, step)(request.user, *details)
             except WorkflowError as error:
                 raise refusal(error) from None
             claim.version += 1
@@ -184,11 +190,13 @@ class ClaimViewSet(ReadCreateUpdateViewSet):
         """Publish a claim in review; not by its author or its last editor (four-eyes rule)."""
         return self._move(request, "publish")
 
-    @extend_schema(request=None, responses=ClaimSerializer)
+    @extend_schema(request=RetirementSerializer, responses=ClaimSerializer)
     @action(detail=True, methods=["post"], permission_classes=[requires("frameworks.retire_claim")])
     def retire(self, request, pk=None):
-        """Retire a published claim: it leaves the evidence, and the changelog says so."""
-        return self._move(request, "retire")
+        """Retire a published claim, saying why: it leaves the evidence; its page and changelog say why."""
+        retirement = RetirementSerializer(data=request.data)
+        retirement.is_valid(raise_exception=True)
+        return self._move(request, "retire", retirement.validated_data["reason"])
 
     @extend_schema(request=None, responses=ClaimSerializer)
     @action(detail=True, methods=["post"], permission_classes=[requires("frameworks.change_claim")])

@@ -26,6 +26,8 @@ class Change:
 
 def describe(record, previous) -> str:
     if previous is None or previous.status != record.status:
+        if record.status == Claim.Status.RETIRED and record.retired_reason:
+            return f"Claim retired: {record.retired_reason}"
         return f"Claim {record.get_status_display().lower()}."
     changed = sorted(c.field for c in record.diff_against(previous).changes if c.field in PUBLIC_FIELDS)
     return f"Changed: {', '.join(changed)}." if changed else "Edited."

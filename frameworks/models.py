@@ -240,6 +240,9 @@ class EditConflict(ValidationError):
     """Someone else saved the claim after the editor opened it."""
 
 
+RETIREMENT_NEEDS_A_REASON = "Say why the claim is retired: visitors following an old link read it."
+
+
 class Claim(models.Model):
     """One source's assertion about one framework on one criterion, rated on the criterion's rubric."""
 
@@ -277,6 +280,11 @@ class Claim(models.Model):
         null=True, blank=True, help_text="The date the claim describes. Leave empty when unknown."
     )
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT)
+    retired_reason = models.TextField(
+        blank=True,
+        help_text="Why the claim was retired, given by whoever retired it. Its page shows it to "
+        "visitors who follow an old link.",
+    )
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
@@ -331,6 +339,11 @@ class Claim(models.Model):
                 condition=~models.Q(status="published") | ~models.Q(Exact(Trim("quote"), "")),
                 name="published_claim_has_quote",
                 violation_error_message="A published claim must quote its source: add the quote first.",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(status="retired") | ~models.Q(Exact(Trim("retired_reason"), "")),
+                name="retired_claim_says_why",
+                violation_error_message=RETIREMENT_NEEDS_A_REASON,
             ),
             models.CheckConstraint(
                 condition=models.Q(author__isnull=True)
@@ -454,14 +467,17 @@ class Claim(models.Model):
         self.status = self.Status.PUBLISHED
         self.reviewer = user
 
-    def retire(self, user) -> None:
+    def retire(self, user, reason: str) -> None:
         # The reviewer field keeps who published the claim; history records who retired it.
         if self.status != self.Status.PUBLISHED:
             raise WorkflowError(
                 f"Only published claims can be retired; this claim is {self.get_status_display()}"
                 + (": withdraw it instead." if self.is_editable else ".")
             )
+        if not reason.strip():
+            raise WorkflowError(RETIREMENT_NEEDS_A_REASON, code="no_reason")
         self.status = self.Status.RETIRED
+        self.retired_reason = reason.strip()
 
     def withdraw(self, user) -> None:
         """Give up a draft or a claim in review. It was never public, so it never shows as a change."""

@@ -13,7 +13,6 @@ from pathlib import Path
 
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.utils.text import Truncator
 
 from criteria.models import Criterion
 
@@ -126,15 +125,13 @@ def _load_claims(claim_files: list[Path], report: SeedReport) -> None:
                     criterion=criteria[record["criterion"]],
                     source=sources[path.stem],
                     status=status,
-                    **without(
-                        record, "key", "framework", "criterion", "superseded_by", "status", "retired_reason"
-                    ),
+                    **without(record, "key", "framework", "criterion", "superseded_by", "status"),
                 )
             except KeyError as missing:
                 raise SeedError(f"{label}: missing or unknown framework or criterion {missing}.") from None
             except TypeError as error:
                 raise SeedError(f"{label}: {error}") from None
-            save_valid(claim, label, reason=record.get("retired_reason"))
+            save_valid(claim, label)
             report.count("claims", created=True)
             if record.get("superseded_by"):
                 successors[claim] = record["superseded_by"]
@@ -161,17 +158,13 @@ def create_if_missing(model: type[models.Model], key: str, record: dict, report:
     report.count(model._meta.verbose_name_plural, created=True)
 
 
-def save_valid(instance: models.Model, label: str, reason: str | None = None) -> None:
+def save_valid(instance: models.Model, label: str) -> None:
     try:
         instance.full_clean()
     except ValidationError as error:
         problems = "; ".join(f"{name}: {' '.join(messages)}" for name, messages in error.message_dict.items())
         raise SeedError(f"{label}: {problems}") from None
-    # History says why a claim was loaded retired (as far as its reason column holds; the seed
-    # file keeps the whole reason); the rest were loaded as the seed has them.
-    said = f"{SEED_REASON}, retired: {reason}" if reason else SEED_REASON
-    room = instance.history.model._meta.get_field("history_change_reason").max_length
-    instance._change_reason = Truncator(said).chars(room) if room else said
+    instance._change_reason = SEED_REASON
     instance.save()
 
 

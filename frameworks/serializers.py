@@ -6,7 +6,7 @@ from criteria.models import Criterion
 
 from .evidence import CONTESTED_SPREAD
 from .fields import http_url_validator
-from .models import Claim, Framework, Source
+from .models import RETIREMENT_NEEDS_A_REASON, Claim, Framework, Source
 from .source_review import CITATION_FIELDS, SourceChange
 from .weighing import Witness
 
@@ -167,6 +167,7 @@ class ClaimSerializer(serializers.ModelSerializer):
             "applies_to_current_version",
             "as_of",
             "status",
+            "retired_reason",
             "stale",
             "undated",
             "contested",
@@ -176,7 +177,7 @@ class ClaimSerializer(serializers.ModelSerializer):
             "created_at",
             "updated_at",
         ]
-        read_only_fields = ["status", "created_at", "updated_at"]
+        read_only_fields = ["status", "retired_reason", "created_at", "updated_at"]
 
     def get_stale(self, claim) -> bool:
         return claim.is_stale()
@@ -211,3 +212,10 @@ class ClaimSerializer(serializers.ModelSerializer):
                     {"version": "Send the version of the claim you are changing."}
                 )
         return attrs
+
+
+class RetirementSerializer(serializers.Serializer):
+    reason = serializers.CharField(
+        help_text="Why the claim is retired. Its page shows it to visitors who follow an old link.",
+        error_messages={key: RETIREMENT_NEEDS_A_REASON for key in ("required", "blank", "null")},
+    )

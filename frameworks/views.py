@@ -171,15 +171,14 @@ def _public_claim(pk: int, *statuses: str) -> Claim:
 
 def _render_claim(request, claim: Claim, form, status: int = 200) -> HttpResponse:
     records = list(claim.history.order_by("history_date", "history_id"))
-    steps = list(zip([None, *records], records, strict=False))
     history = [
-        {"when": record.history_date, "what": describe(record, previous)} for previous, record in steps
+        {"when": record.history_date, "what": describe(record, previous)}
+        for previous, record in zip([None, *records], records, strict=False)
     ]
     canonical = request.build_absolute_uri(reverse("frameworks:claim", args=[claim.pk]))
     context = {
         "claim": claim,
         "retired": claim.status == Claim.Status.RETIRED,
-        "retired_reason": _retired_reason(steps),
         "history": list(reversed(history)),
         "supersedes": claim.supersedes.published(),
         "form": form,

@@ -56,6 +56,9 @@ class ClaimFactory(factory.django.DjangoModelFactory):
     rating = 3
     as_of = factory.LazyFunction(lambda: datetime.date.today() - datetime.timedelta(days=30))
     status = Claim.Status.PUBLISHED
+    retired_reason = factory.LazyAttribute(
+        lambda claim: "Retired in a test." if claim.status == Claim.Status.RETIRED else ""
+    )
 
 
 class UserFactory(factory.django.DjangoModelFactory):

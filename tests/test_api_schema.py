@@ -38,6 +38,7 @@ ERRORS_OF_ALL = {"400", "401", "404", "414", "503"}
         ("/api/claims/", "post", ERRORS_OF_ALL | {"403", "413", "415"}),
         ("/api/claims/{id}/", "patch", ERRORS_OF_ALL | {"403", "409", "413", "415"}),
         ("/api/claims/{id}/publish/", "post", ERRORS_OF_ALL | {"403", "409"}),
+        ("/api/claims/{id}/retire/", "post", ERRORS_OF_ALL | {"403", "409", "413", "415"}),
         ("/api/sources/{id}/", "put", ERRORS_OF_ALL | {"403", "409", "413", "415"}),
         ("/api/source-changes/", "get", ERRORS_OF_ALL | {"403"}),
         ("/api/recommendations/", "post", ERRORS_OF_ALL | {"403", "413", "415", "429"}),
@@ -51,6 +52,15 @@ def test_the_schema_lists_the_errors_each_operation_gives(client, path, method, 
     assert responses["400"]["content"]["application/json"]["schema"]
     if "429" in errors:
         assert "Retry-After" in responses["429"]["headers"]
+
+
+def test_the_schema_says_retiring_a_claim_takes_a_reason(client):
+    document = client.get("/api/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json").json()
+    body = document["paths"]["/api/claims/{id}/retire/"]["post"]["requestBody"]
+    assert body["required"]
+    name = body["content"]["application/json"]["schema"]["$ref"].rsplit("/", 1)[1]
+    request = document["components"]["schemas"][name]
+    assert request["required"] == ["reason"] and request["properties"]["reason"]["minLength"] == 1
 
 
 def test_api_docs_load_their_assets_locally_not_from_a_cdn(client):

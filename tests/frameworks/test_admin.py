@@ -35,8 +35,14 @@ def claim_form(claim, **changes):
     return {**data, **changes}
 
 
-def run_action(client, action, *claims):
-    return client.post(CLAIMS, {"action": action, "_selected_action": [c.pk for c in claims]}, follow=True)
+def run_action(client, action, *claims, **fields):
+    data = {"action": action, "_selected_action": [c.pk for c in claims], **fields}
+    return client.post(CLAIMS, data, follow=True)
+
+
+def retire_in_admin(client, *claims, reason="Its source withdrew the page."):
+    """The retire action, and the reason posted back from the page it asks on."""
+    return run_action(client, "retire", *claims, apply="yes", reason=reason)
 
 
 def messages_of(response):
@@ -104,13 +110,56 @@ def test_neither_role_may_change_a_framework_or_criterion(request, role_client):
 
 def test_reviewer_retires_claims_and_editor_cannot(editor_client, client, reviewer):
     claim = ClaimFactory(status=Claim.Status.PUBLISHED)
-    run_action(editor_client, "retire", claim)
+    retire_in_admin(editor_client, claim)
     claim.refresh_from_db()
     assert claim.status == Claim.Status.PUBLISHED
     client.force_login(reviewer)
-    run_action(client, "retire", claim)
+    retire_in_admin(client, claim)
     claim.refresh_from_db()
-    assert claim.status == Claim.Status.RETIRED
+    assert (claim.status, claim.retired_reason) == (Claim.Status.RETIRED, "Its source withdrew the page.")
+
+
+def test_retiring_in_the_admin_asks_why_first(reviewer_client):
+    claims = [ClaimFactory(status=Claim.Status.PUBLISHED) for _ in range(2)]
+    asked = run_action(reviewer_client, "retire", *claims)
+    assert asked.status_code == 200
+    assert asked.templates[0].name == "admin/frameworks/claim/retire.html"
+    page = asked.content.decode()
+    for claim in claims:
+        assert f'name="_selected_action" value="{claim.pk}"' in page
+    assert 'name="action" value="retire"' in page and 'name="reason"' in page
+    for claim in claims:
+        claim.refresh_from_db()
+        assert claim.status == Claim.Status.PUBLISHED
+
+    done = retire_in_admin(reviewer_client, *claims, reason="Overtaken by the 5.2 release notes.")
+    assert "2 claim(s) retired." in messages_of(done)
+    for claim in claims:
+        claim.refresh_from_db()
+        assert (claim.status, claim.retired_reason) == (
+            Claim.Status.RETIRED,
+            "Overtaken by the 5.2 release notes.",
+        )
+    history = claims[0].history.first()
+    assert (history.status, history.retired_reason) == (Claim.Status.RETIRED, claims[0].retired_reason)
+
+
+@pytest.mark.parametrize("reason", ["", "   "])
+def test_retiring_in_the_admin_without_a_reason_asks_again(reviewer_client, reason):
+    claim = ClaimFactory(status=Claim.Status.PUBLISHED)
+    response = retire_in_admin(reviewer_client, claim, reason=reason)
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Say why the claim is retired" in page
+    assert f'name="_selected_action" value="{claim.pk}"' in page
+    claim.refresh_from_db()
+    assert (claim.status, claim.retired_reason) == (Claim.Status.PUBLISHED, "")
+
+
+def test_a_retired_claim_shows_its_reason_read_only_in_the_admin(reviewer_client):
+    claim = ClaimFactory(status=Claim.Status.RETIRED, retired_reason="Overtaken.")
+    page = reviewer_client.get(change_url(claim)).content.decode()
+    assert "Overtaken." in page and 'name="retired_reason"' not in page
 
 
 def test_an_editor_saves_a_source_and_the_history_records_who(editor_client, editor):

@@ -202,6 +202,39 @@ def test_the_workflow_through_the_api_with_the_four_eyes_rule(editor_api, editor
     assert refused.status_code == 403 and "four-eyes" in refused.json()["detail"]
 
 
+def test_retiring_through_the_api_says_why(reviewer_api, client):
+    claim = ClaimFactory(status=Claim.Status.PUBLISHED)
+    retired = reviewer_api.post(
+        f"{CLAIMS}{claim.id}/retire/", {"reason": " Its source withdrew the page. "}, format="json"
+    )
+    assert retired.status_code == 200
+    assert (retired.json()["status"], retired.json()["retired_reason"]) == (
+        "retired",
+        "Its source withdrew the page.",
+    )
+    claim.refresh_from_db()
+    assert (claim.status, claim.retired_reason) == (Claim.Status.RETIRED, "Its source withdrew the page.")
+
+
+@pytest.mark.parametrize("body", [None, {}, {"reason": ""}, {"reason": "   "}, {"reason": None}, [1]])
+def test_retiring_through_the_api_without_a_reason_is_a_400(reviewer_api, body):
+    claim = ClaimFactory(status=Claim.Status.PUBLISHED)
+    response = reviewer_api.post(f"{CLAIMS}{claim.id}/retire/", body, format="json")
+    assert response.status_code == 400
+    if isinstance(body, dict | None):
+        assert "Say why the claim is retired" in str(response.json())
+    claim.refresh_from_db()
+    assert (claim.status, claim.retired_reason) == (Claim.Status.PUBLISHED, "")
+
+
+def test_the_retired_reason_is_read_only_through_the_api(editor_api):
+    claim = ClaimFactory(status=Claim.Status.DRAFT)
+    response = editor_api.patch(
+        f"{CLAIMS}{claim.id}/", {"retired_reason": "Sneaked in.", "version": 1}, format="json"
+    )
+    assert response.status_code == 200 and response.json()["retired_reason"] == ""
+
+
 def test_editors_create_and_change_sources_with_the_model_rules(editor_api):
     created = editor_api.post(
         "/api/sources/",

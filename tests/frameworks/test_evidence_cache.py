@@ -8,6 +8,7 @@ from frameworks.evidence import build_matrix, load_matrix
 from frameworks.models import Claim
 from recommender.verdicts import VerdictRequest, compute
 from tests.factories import ClaimFactory
+from tests.frameworks.test_admin import retire_in_admin
 
 pytestmark = pytest.mark.usefixtures("seeded")
 
@@ -67,9 +68,7 @@ def test_a_claim_published_through_the_api_shows_in_the_very_next_verdict(editor
 def test_a_claim_retired_in_the_admin_shows_in_the_very_next_verdict(reviewer_client):
     before = compute(VerdictRequest(answers={}))
     decisive = decisive_claim(before)
-    response = reviewer_client.post(
-        "/admin/frameworks/claim/", {"action": "retire", "_selected_action": [decisive.pk]}, follow=True
-    )
+    response = retire_in_admin(reviewer_client, decisive)
     assert response.status_code == 200
     decisive.refresh_from_db()
     assert decisive.status == Claim.Status.RETIRED

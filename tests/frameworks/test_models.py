@@ -31,6 +31,11 @@ def test_published_claim_without_quote_is_refused_by_the_database(quote):
     raises_integrity_error(lambda: ClaimFactory(status=Claim.Status.PUBLISHED, quote=quote))
 
 
+@pytest.mark.parametrize("reason", ["", "   "])
+def test_retired_claim_without_a_reason_is_refused_by_the_database(reason):
+    raises_integrity_error(lambda: ClaimFactory(status=Claim.Status.RETIRED, retired_reason=reason))
+
+
 def test_draft_claim_may_lack_a_quote():
     assert ClaimFactory(status=Claim.Status.DRAFT, quote="").pk
 
@@ -116,8 +121,16 @@ def test_workflow_moves_a_claim_from_draft_to_retired():
     claim.submit_for_review(author)
     claim.publish(reviewer)
     assert (claim.status, claim.reviewer) == (Claim.Status.PUBLISHED, reviewer)
-    claim.retire(reviewer)
-    assert claim.status == Claim.Status.RETIRED
+    claim.retire(reviewer, "  Its source withdrew the page. ")
+    assert (claim.status, claim.retired_reason) == (Claim.Status.RETIRED, "Its source withdrew the page.")
+
+
+@pytest.mark.parametrize("reason", ["", " \n "])
+def test_retiring_needs_a_reason(reason):
+    claim = ClaimFactory(status=Claim.Status.PUBLISHED)
+    with pytest.raises(WorkflowError, match="Say why the claim is retired"):
+        claim.retire(UserFactory(), reason)
+    assert (claim.status, claim.retired_reason) == (Claim.Status.PUBLISHED, "")
 
 
 def test_four_eyes_an_author_cannot_publish_their_own_claim():

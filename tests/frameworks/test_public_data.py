@@ -14,7 +14,7 @@ from django.urls import reverse
 from criteria.models import Criterion
 from frameworks.models import Claim, Source
 from frameworks.views import CHANGES_PER_PAGE
-from tests.factories import ClaimFactory, FrameworkFactory, SourceFactory
+from tests.factories import ClaimFactory, FrameworkFactory, SourceFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -87,8 +87,7 @@ def test_an_article_is_written_by_a_person(client):
 
 
 def retire(claim: Claim, why: str) -> None:
-    claim.status = Claim.Status.RETIRED
-    claim._change_reason = f"retired: {why}"
+    claim.retire(UserFactory(), why)
     claim.save()
 
 
@@ -98,8 +97,9 @@ def test_a_retired_claim_keeps_its_page_saying_why_and_leaves_the_lists(client):
     page = client.get(f"/claims/{claim.pk}/")
     assert page.status_code == 200
     text = page.content.decode()
-    assert "This claim is retired" in text and "The quote does not support the rating." in text
+    assert "This claim is retired" in text and "Why: The quote does not support the rating." in text
     assert "Report a problem" not in text
+    assert "Claim retired: The quote does not support the rating." in client.get("/changes/").content.decode()
     assert "Once true." not in client.get(f"/frameworks/{claim.framework.slug}/").content.decode()
     assert client.post(f"/claims/{claim.pk}/report/", {"message": "x"}).status_code == 404
 

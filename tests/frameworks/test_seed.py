@@ -1,3 +1,4 @@
+import html
 import io
 import json
 import shutil
@@ -134,11 +135,19 @@ def test_every_seeded_scope_is_a_specifier_and_the_2019_synchronous_flask_claim_
     assert "Flask is at 3.1.3" in old.scope_note
 
 
-def test_a_retired_seed_claim_says_why_in_its_history():
+def test_a_retired_seed_claim_says_why_in_full_on_its_page(client):
     seed()
+    [record] = [
+        record
+        for record in json.loads((SEED_DIR / "claims" / "flask-docs-quickstart.json").read_text())
+        if record["key"] == "flask-quickstart-minimal-app"
+    ]
+    whole = record["retired_reason"]
+    assert len(whole) > 100  # longer than a history record's reason could hold
     retired = Claim.objects.get(seed_key="flask-quickstart-minimal-app")
-    assert retired.status == Claim.Status.RETIRED
-    assert "retired:" in retired.history.first().history_change_reason
+    assert (retired.status, retired.retired_reason) == (Claim.Status.RETIRED, whole)
+    assert retired.history.first().retired_reason == whole
+    assert html.escape(whole) in client.get(f"/claims/{retired.pk}/").content.decode()
 
 
 def test_seeding_twice_changes_nothing():

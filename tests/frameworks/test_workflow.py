@@ -6,7 +6,7 @@ from django.urls import reverse
 
 from frameworks.models import Claim
 from tests.factories import ClaimFactory, UserFactory
-from tests.frameworks.test_admin import change_url, claim_form, messages_of, run_action
+from tests.frameworks.test_admin import change_url, claim_form, messages_of, retire_in_admin, run_action
 
 pytestmark = pytest.mark.django_db
 
@@ -84,7 +84,7 @@ def test_pages_and_the_api_show_only_a_published_successor(client, api):
 @pytest.mark.parametrize("status", [Claim.Status.DRAFT, Claim.Status.IN_REVIEW])
 def test_only_published_claims_can_be_retired_through_the_api(reviewer_api, status, client):
     claim = ClaimFactory(status=status, statement="Never reviewed text.", author=UserFactory())
-    response = reviewer_api.post(f"{CLAIMS}{claim.id}/retire/")
+    response = reviewer_api.post(f"{CLAIMS}{claim.id}/retire/", {"reason": "Not wanted."}, format="json")
     assert response.status_code == 409 and "withdraw it instead" in response.json()["detail"]
     claim.refresh_from_db()
     assert claim.status == status
@@ -94,7 +94,7 @@ def test_only_published_claims_can_be_retired_through_the_api(reviewer_api, stat
 @pytest.mark.parametrize("status", [Claim.Status.DRAFT, Claim.Status.IN_REVIEW])
 def test_only_published_claims_can_be_retired_in_the_admin(reviewer_client, status):
     claim = ClaimFactory(status=status, author=UserFactory())
-    response = run_action(reviewer_client, "retire", claim)
+    response = retire_in_admin(reviewer_client, claim)
     claim.refresh_from_db()
     assert claim.status == status
     assert any("Only published claims can be retired" in m for m in messages_of(response))
@@ -117,9 +117,10 @@ def test_a_withdrawn_draft_never_reaches_the_changelog_or_the_feed(editor_api, e
 def test_the_changelog_leaves_out_drafts_retired_before_the_rule(client):
     claim = ClaimFactory(status=Claim.Status.DRAFT, statement="Retired as a draft, never reviewed.")
     claim.status = Claim.Status.RETIRED  # as the workflow allowed before
+    claim.retired_reason = "Given up."
     claim.save()
     published = ClaimFactory(status=Claim.Status.PUBLISHED, statement="Reviewed and published.")
-    published.status = Claim.Status.RETIRED
+    published.retire(UserFactory(), "Overtaken.")
     published.save()
     for url in ("/changes/", "/changes/feed/"):
         text = client.get(url).content.decode()

@@ -97,7 +97,7 @@ def edit_the_record(editor, reviewer) -> dict[str, Claim]:
     save(old, reviewer, "Superseded by a newer claim")
 
     retired = Claim.objects.published().exclude(pk__in=[old.pk, new.pk]).first()
-    retired.retire(reviewer)
+    retired.retire(reviewer, "Its source withdrew the page.")
     save(retired, reviewer, "Retired")
     cell = {"framework": old.framework, "criterion": old.criterion, "source": old.source, "author": editor}
     draft = Claim(**cell, statement="A draft, no quote yet.", rating=2)
