@@ -133,7 +133,7 @@ def test_export_import_export_gives_the_same_bytes(seeded, editor, reviewer, tmp
     assert export() == text  # the same data, the same bytes, to a file or to stdout
 
     document = json.loads(text)
-    assert document["format_version"] == 1 and document["users"] == ["edith", "rita"]
+    assert document["format_version"] == 2 and document["users"] == ["edith", "rita"]
     claim_rows = document["tables"]["frameworks.claim"]
     assert {row["status"] for row in claim_rows} == set(Claim.Status.values)
     assert [row["history_type"] for row in document["tables"]["frameworks.historicalclaim"]].count("~") >= 4
@@ -234,13 +234,13 @@ def test_an_import_into_a_database_with_evidence_is_refused_and_writes_nothing(s
 @pytest.mark.parametrize(
     ("text", "message"),
     [
-        ('{"format": "compare-site-evidence", "format_version": 1,', "not valid JSON"),
+        ('{"format": "compare-site-evidence", "format_version": 2,', "not valid JSON"),
         (
-            '{"format": "compare-site-evidence", "format_version": 2}',
-            "format version 2; this site reads version 1",
+            '{"format": "compare-site-evidence", "format_version": 1}',
+            "format version 1; this site reads version 2",
         ),
         ('[{"model": "frameworks.claim"}]', 'not an evidence export: it has no "format"'),
-        ('{"format": "compare-site-evidence", "format_version": 1}', '"users" must be a list'),
+        ('{"format": "compare-site-evidence", "format_version": 2}', '"users" must be a list'),
     ],
 )
 def test_a_file_in_another_format_is_refused(tmp_path, text, message):
