@@ -58,7 +58,8 @@ def changes(old: Mapping, new: Mapping, now: Mapping[int, ClaimNow] | None = Non
     removed = [
         {
             **_claim(i, old, framework, criterion, departure(now.get(i))),
-            "linked": i in now and now[i].published,  # a claim's page shows published claims only
+            # Published and retired claims keep their pages; drafts and withdrawn ones have none.
+            "linked": i in now and (now[i].published or now[i].retired),
         }
         for framework, criterion, ids in _claim_moves(old, new, leaving=True)
         for i in ids

@@ -73,7 +73,7 @@ def test_a_re_run_verdict_page_says_what_changed_within_budget(client, django_as
         grow_the_dataset()
     old = compute(VerdictRequest(answers={slug: [choice] for slug, choice in ANSWERS.items()}))
     counted = [i for r in old.snapshot["reasons"] for c in r["cells"].values() for i in c["scored_ids"]]
-    Claim.objects.filter(pk__in=counted[:5]).update(status=Claim.Status.RETIRED)
+    Claim.objects.filter(pk__in=counted[:5]).update(status=Claim.Status.RETIRED, retired_reason="Overtaken.")
     response = client.post(f"{old.get_absolute_url()}rerun/")
     with django_assert_max_num_queries(3):
         page = client.get(response.url).content.decode()

@@ -176,7 +176,7 @@ def rerun_after_a_retirement() -> tuple[Verdict, Claim]:
     """A verdict, then one of the claims it counted retired: the evidence has changed since."""
     verdict = compute(VerdictRequest(answers={"project": ["content-site"]}))
     claim = Claim.objects.get(pk=verdict.snapshot["reasons"][0]["cells"]["django"]["scored_ids"][0])
-    Claim.objects.filter(pk=claim.pk).update(status=Claim.Status.RETIRED)
+    Claim.objects.filter(pk=claim.pk).update(status=Claim.Status.RETIRED, retired_reason="Overtaken.")
     return verdict, claim
 
 

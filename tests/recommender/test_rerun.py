@@ -39,7 +39,7 @@ def score(verdict: Verdict, framework: str) -> float:
 def test_a_re_run_says_which_claims_left_and_came_and_how_the_scores_moved(client, reviewer):
     old = compute(VerdictRequest(answers=CONTENT_SITE))
     retired = counted_claim(old, "django")
-    retired.retire(reviewer)
+    retired.retire(reviewer, "Its source withdrew the page.")
     retired.save()
     flask = Claim.objects.filter(framework__slug="flask").first().framework
     criterion = retired.criterion
@@ -55,9 +55,9 @@ def test_a_re_run_says_which_claims_left_and_came_and_how_the_scores_moved(clien
 
     assert f"What changed since the verdict of {old.created_at:%-d %B %Y}" in shown
     assert f'href="{old.get_absolute_url()}"' in shown
-    # The retired claim, named and said to be retired; no link, as its page shows published claims.
-    assert f"{escape(retired.statement)} (Django, {escape(criterion.name)}): retired." in shown
-    assert f'href="/claims/{retired.pk}/"' not in shown
+    # The retired claim, said to be retired, linked to its page, which says why.
+    assert f"{escape(retired.statement)}</a> (Django, {escape(criterion.name)}): retired." in shown
+    assert f'href="/claims/{retired.pk}/"' in shown
     # The new claim, linked, with its cell.
     assert f'<a href="/claims/{added.pk}/">Now built in.</a> (Flask, {escape(criterion.name)}: 5/5' in shown
     # The scores, each before and after.
@@ -86,7 +86,9 @@ def test_a_superseded_claim_is_said_to_be_superseded_and_stays_linked(client):
 
 def test_re_running_again_finds_the_same_re_run_and_a_fresh_verdict_is_kept_apart(client):
     old = compute(VerdictRequest(answers=CONTENT_SITE))
-    Claim.objects.filter(pk=counted_claim(old, "django").pk).update(status=Claim.Status.RETIRED)
+    Claim.objects.filter(pk=counted_claim(old, "django").pk).update(
+        status=Claim.Status.RETIRED, retired_reason="Overtaken."
+    )
     first, _ = rerun(client, old)
     again, _ = rerun(client, old)
     assert again == first
@@ -105,7 +107,9 @@ def test_a_re_run_on_unchanged_evidence_says_nothing_changed(client):
 
 def test_the_difference_is_part_of_the_cached_page(client, django_assert_num_queries):
     old = compute(VerdictRequest(answers=CONTENT_SITE))
-    Claim.objects.filter(pk=counted_claim(old, "django").pk).update(status=Claim.Status.RETIRED)
+    Claim.objects.filter(pk=counted_claim(old, "django").pk).update(
+        status=Claim.Status.RETIRED, retired_reason="Overtaken."
+    )
     _, url = rerun(client, old)
     first = client.get(url).content.decode()
     with django_assert_num_queries(1):  # the dataset version only: the diff comes with the page
@@ -115,7 +119,9 @@ def test_the_difference_is_part_of_the_cached_page(client, django_assert_num_que
 
 def test_when_the_old_verdict_is_deleted_the_re_run_still_renders_without_the_difference(client):
     old = compute(VerdictRequest(answers=CONTENT_SITE))
-    Claim.objects.filter(pk=counted_claim(old, "django").pk).update(status=Claim.Status.RETIRED)
+    Claim.objects.filter(pk=counted_claim(old, "django").pk).update(
+        status=Claim.Status.RETIRED, retired_reason="Overtaken."
+    )
     new, url = rerun(client, old)
     old.delete()
     new.refresh_from_db()

@@ -93,7 +93,7 @@ def test_removed_claims_say_why_they_left_from_the_catalogue_as_it_is_now():
     )
     assert [(c["id"], c["statement"], c["why"], c["linked"]) for c in diff["removed"]] == [
         (4, "The admin is generated from the models.", "no longer in the catalogue", False),
-        (1, "Models and migrations ship with it.", "retired", False),
+        (1, "Models and migrations ship with it.", "retired", True),
         (2, "The ORM is mature.", "superseded by a newer claim", True),
     ]
 
