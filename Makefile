@@ -41,6 +41,7 @@ test: $(INSTALLED)
 	DEBUG=1 $(BIN)/python manage.py makemigrations --check --dry-run
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports --no-cache
 	$(BIN)/pytest
 
 # Load benchmark under gunicorn + wrk (apt-get install wrk), then the scoring micro-benchmark.

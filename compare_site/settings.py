@@ -140,7 +140,7 @@ AXES_COOLOFF_TIME = timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 15, minimu
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_RESET_ON_SUCCESS = False
-AXES_CLIENT_IP_CALLABLE = "compare_site.client_address.client_address"
+AXES_CLIENT_IP_CALLABLE = "infrastructure.client_address.client_address"
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_HTTP_RESPONSE_CODE = 429
 AUTHENTICATION_BACKENDS = [
@@ -177,9 +177,12 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "axes",
     "csp",
+    "infrastructure",
     "criteria",
     "frameworks",
     "recommender",
+    "dataset",
+    # Keeps the migrations that first created the version and rate-limit tables; it has no models.
     "compare_site",
 ]
 
@@ -187,10 +190,10 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_permissions_policy.PermissionsPolicyMiddleware",
-    "compare_site.middleware.refuse_malformed_input",
+    "infrastructure.middleware.refuse_malformed_input",
     # Before CommonMiddleware's host check: probes by address answer whatever the Host.
-    "compare_site.middleware.answer_probes",
-    "compare_site.middleware.DatabaseUnavailable",
+    "infrastructure.middleware.answer_probes",
+    "infrastructure.middleware.DatabaseUnavailable",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -255,7 +258,7 @@ def _cache_from_env() -> dict:
         raise ImproperlyConfigured(f"REDIS_URL must start with redis://, rediss:// or unix://, not {url!r}.")
     # An unreachable Redis leaves the site serving uncached; short timeouts bound what a hung one costs.
     return {
-        "BACKEND": "compare_site.cache_backends.TolerantRedisCache",
+        "BACKEND": "infrastructure.cache_backends.TolerantRedisCache",
         "LOCATION": url,
         "OPTIONS": {"socket_connect_timeout": 0.25, "socket_timeout": 0.5},
     }
@@ -263,7 +266,7 @@ def _cache_from_env() -> dict:
 
 CACHES = {"default": _cache_from_env()}
 
-# Where rate-limit counters live (compare_site/rate_limit.py): in Redis when there is one, else in
+# Where rate-limit counters live (infrastructure/rate_limit.py): in Redis when there is one, else in
 # the database. Never in the local-memory cache, which each worker process keeps for itself.
 RATE_LIMIT_STORE = "cache" if os.environ.get("REDIS_URL", "").strip() else "database"
 
@@ -294,7 +297,7 @@ STORAGES = {
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Posting answers computes and stores a verdict, a problem report stores a row: an anonymous client
-# gets this many posts, through the API and the forms together (compare_site/rate_limit.py).
+# gets this many posts, through the API and the forms together (infrastructure/rate_limit.py).
 ANONYMOUS_POST_RATE = env_rate("API_ANONYMOUS_POST_RATE", "30/minute")
 
 # The REST API. Anonymous clients read; editors write with a token or their admin session.
@@ -305,16 +308,16 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.DjangoModelPermissionsOrAnonReadOnly"],
-    "DEFAULT_PARSER_CLASSES": ["compare_site.api_support.BoundedJSONParser"],
-    "DEFAULT_PAGINATION_CLASS": "compare_site.api_support.Pagination",
+    "DEFAULT_PARSER_CLASSES": ["infrastructure.api_support.BoundedJSONParser"],
+    "DEFAULT_PAGINATION_CLASS": "infrastructure.api_support.Pagination",
     "PAGE_SIZE": 20,
     "DEFAULT_FILTER_BACKENDS": [
         "django_filters.rest_framework.DjangoFilterBackend",
         "rest_framework.filters.SearchFilter",
         "rest_framework.filters.OrderingFilter",
     ],
-    "DEFAULT_SCHEMA_CLASS": "compare_site.api_schema.ErrorListingSchema",
-    "EXCEPTION_HANDLER": "compare_site.api_errors.exception_handler",
+    "DEFAULT_SCHEMA_CLASS": "infrastructure.api_schema.ErrorListingSchema",
+    "EXCEPTION_HANDLER": "infrastructure.api_errors.exception_handler",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Framework chooser API",
@@ -333,7 +336,7 @@ SPECTACULAR_SETTINGS = {
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"without_traceback": {"()": "compare_site.log_filters.WithoutTraceback"}},
+    "filters": {"without_traceback": {"()": "infrastructure.log_filters.WithoutTraceback"}},
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": "INFO"},
     "loggers": {

@@ -2,7 +2,8 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from . import health
+from infrastructure import health
+
 from .api import router
 
 admin.site.site_header = "Framework evidence: editors"
@@ -28,5 +29,5 @@ urlpatterns = [
 ]
 
 # JSON under /api/, the site's own pages elsewhere.
-handler400 = "compare_site.api_errors.bad_request"
-handler404 = "compare_site.api_errors.page_not_found"
+handler400 = "infrastructure.api_errors.bad_request"
+handler404 = "infrastructure.api_errors.page_not_found"

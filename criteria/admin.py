@@ -1,6 +1,7 @@
 from django.contrib import admin
 
-from .admin_base import EvidenceAdmin
+from infrastructure.admin_base import EvidenceAdmin
+
 from .models import Criterion
 
 

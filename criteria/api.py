@@ -1,6 +1,6 @@
 from rest_framework import viewsets
 
-from compare_site.api_conditional import ConditionalReadMixin
+from infrastructure.api_conditional import ConditionalReadMixin
 
 from .filters import CriterionFilter
 from .models import Criterion

@@ -1,6 +1,6 @@
 import django_filters
 
-from compare_site.filters import WholeNumberRangeFilter
+from infrastructure.filters import WholeNumberRangeFilter
 
 from .models import Criterion
 

@@ -2,7 +2,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from simple_history.models import HistoricalRecords
 
-from .visibility import EveryRowManager, VisibleManager, synthetic_flag
+from infrastructure.visibility import EveryRowManager, VisibleManager, synthetic_flag
 
 MIN_WEIGHT = 0
 MAX_WEIGHT = 10

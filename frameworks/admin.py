@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.timesince import timesince
 
-from criteria.admin_base import EvidenceAdmin
+from infrastructure.admin_base import EvidenceAdmin
 
 from .models import RETIREMENT_NEEDS_A_REASON, Claim, EditConflict, Framework, ProblemReport, Source
 from .source_review import CITATION_FIELDS, SourceChange, review

@@ -5,8 +5,8 @@ from rest_framework import exceptions, mixins, permissions, serializers, status,
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from compare_site.api_conditional import ConditionalReadMixin
-from compare_site.api_schema import ErrorListingSchema
+from infrastructure.api_conditional import ConditionalReadMixin
+from infrastructure.api_schema import ErrorListingSchema
 
 from .evidence import load_matrix
 from .filters import ClaimFilter, FrameworkFilter, SourceFilter

@@ -5,7 +5,7 @@ from datetime import datetime
 
 from django.db.models import OuterRef, Q, QuerySet, Subquery
 
-from criteria.visibility import include_synthetic
+from infrastructure.visibility import include_synthetic
 
 from .models import Claim
 

@@ -6,7 +6,7 @@ serves the result from the cache.
 
 The cache is keyed by the dataset version and the day (recency weights move with the date),
 never invalidated: any change to the evidence makes a database trigger write a new version token
-(compare_site/table_triggers.py), so the next reader builds anew.
+(infrastructure/table_triggers.py), so the next reader builds anew.
 """
 
 import datetime
@@ -19,10 +19,10 @@ from django.db.models import CharField, F, IntegerField, Value
 from django.db.models.functions import Cast
 from django.utils import timezone
 
-from compare_site.table_versions import table_state
-from compare_site.versioned_cache import remember
 from criteria.models import Criterion
-from criteria.visibility import visibility_label
+from infrastructure.table_versions import table_state
+from infrastructure.versioned_cache import remember
+from infrastructure.visibility import visibility_label
 
 from .models import CLAIM_DATE, Claim, Framework, Source, stale_cutoff
 from .versions import in_scope

@@ -1,6 +1,6 @@
 import django_filters
 
-from compare_site.filters import WholeNumberFilter, WholeNumberRangeFilter
+from infrastructure.filters import WholeNumberFilter, WholeNumberRangeFilter
 
 from .evidence import CONTESTED_SPREAD
 from .models import Claim, Framework, Source

@@ -10,7 +10,7 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from criteria.models import Criterion
-from criteria.visibility import EveryRowManager, VisibleManager, synthetic_flag
+from infrastructure.visibility import EveryRowManager, VisibleManager, synthetic_flag
 
 from .fields import HTTP_URL_OR_BLANK, HttpURLField
 from .versions import SCOPE_HELP, in_scope, validate_scope, validate_version

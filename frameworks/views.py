@@ -8,10 +8,10 @@ from django.template.defaultfilters import pluralize
 from django.urls import reverse
 from django.views.decorators.http import require_POST, require_safe
 
-from compare_site.client_address import client_address
-from compare_site.page_cache import cached_page
-from compare_site.rate_limit import limit_anonymous_posts, retry_after
 from criteria.models import Criterion
+from infrastructure.client_address import client_address
+from infrastructure.page_cache import cached_page
+from infrastructure.rate_limit import limit_anonymous_posts, retry_after
 
 from . import compare as comparison
 from . import structured_data

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from criteria.admin_base import EvidenceAdmin
+from infrastructure.admin_base import EvidenceAdmin
 
 from .models import Choice, ChoiceWeight, Question, Verdict
 

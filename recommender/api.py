@@ -5,8 +5,8 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, permissions, status, viewsets
 from rest_framework.response import Response
 
-from compare_site.api_conditional import ConditionalReadMixin
-from compare_site.api_support import AnonymousPostThrottle
+from infrastructure.api_conditional import ConditionalReadMixin
+from infrastructure.api_support import AnonymousPostThrottle
 
 from .models import Question, Verdict
 from .serializers import (

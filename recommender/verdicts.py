@@ -15,12 +15,12 @@ from django.core.cache import cache
 from django.db import DEFAULT_DB_ALIAS, IntegrityError, transaction
 from django.db.models import F, Prefetch
 
-from compare_site.table_versions import table_state
-from compare_site.versioned_cache import remember
 from frameworks.evidence import Cell, Matrix, load_matrix
 from frameworks.models import CLAIM_DATE, Claim, describe_publication, stale_cutoff
 from frameworks.versions import in_scope
 from frameworks.weighing import witness
+from infrastructure.table_versions import table_state
+from infrastructure.versioned_cache import remember
 
 from . import scoring
 from .models import Choice, ChoiceWeight, Question, Verdict

@@ -3,12 +3,12 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from compare_site.page_cache import CSRF_SLOT, cached_page
-from compare_site.rate_limit import limit_anonymous_posts
 from frameworks import weighing
 from frameworks.evidence import dataset_version, load_matrix, recency
 from frameworks.models import Claim
 from frameworks.versions import in_scope
+from infrastructure.page_cache import CSRF_SLOT, cached_page
+from infrastructure.rate_limit import limit_anonymous_posts
 
 from . import scoring, since
 from .forms import QuestionnaireForm, WeightsForm, initial_answers

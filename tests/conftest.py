@@ -8,8 +8,8 @@ from django.core.management import call_command
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
-from compare_site import rate_limit
-from compare_site.versioned_cache import forget_in_process
+from infrastructure import rate_limit
+from infrastructure.versioned_cache import forget_in_process
 from tests import services
 from tests.factories import UserFactory
 

@@ -15,8 +15,8 @@ from schemathesis.checks import (
     status_code_conformance,
 )
 
-from compare_site.api_support import AnonymousPostThrottle
 from compare_site.wsgi import application
+from infrastructure.api_support import AnonymousPostThrottle
 
 
 def test_the_schema_is_a_valid_openapi_3_document(client):

@@ -9,7 +9,7 @@ from django.test import Client
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from compare_site.middleware import NOT_UTF8
+from infrastructure.middleware import NOT_UTF8
 from tests.pages import public_forms
 
 pytestmark = pytest.mark.usefixtures("seeded")

@@ -10,7 +10,7 @@ import time
 import pytest
 import redis
 
-from compare_site.cache_backends import RETRY_AFTER_SECONDS, TolerantRedisCache
+from infrastructure.cache_backends import RETRY_AFTER_SECONDS, TolerantRedisCache
 from tests.services import free_port
 
 
@@ -21,7 +21,7 @@ def tolerant_cache(url: str) -> TolerantRedisCache:
 def test_an_unreachable_redis_is_a_cache_that_keeps_nothing_and_is_logged_once(caplog):
     url = f"redis://127.0.0.1:{free_port()}/0"  # nothing listens there
     cache = tolerant_cache(url)
-    with caplog.at_level(logging.WARNING, logger="compare_site.cache_backends"):
+    with caplog.at_level(logging.WARNING, logger="infrastructure.cache_backends"):
         for _ in range(3):
             cache.set("key", 1)
             assert cache.get("key", "missing") == "missing"
@@ -39,7 +39,7 @@ def test_an_unreachable_redis_is_a_cache_that_keeps_nothing_and_is_logged_once(c
 
 
 def test_a_password_in_the_redis_url_is_not_logged(caplog):
-    with caplog.at_level(logging.WARNING, logger="compare_site.cache_backends"):
+    with caplog.at_level(logging.WARNING, logger="infrastructure.cache_backends"):
         tolerant_cache(f"redis://cache:s3cret@127.0.0.1:{free_port()}/0").get("key")
     assert "s3cret" not in caplog.text and "Redis at redis://127.0.0.1:" in caplog.text
 

@@ -4,9 +4,9 @@ what a client writes into X-Forwarded-For itself cannot dodge a throttle or a ra
 import pytest
 from django.test import RequestFactory
 
-from compare_site.api_support import AnonymousPostThrottle
-from compare_site.client_address import client_address
 from frameworks.models import Claim
+from infrastructure.api_support import AnonymousPostThrottle
+from infrastructure.client_address import client_address
 
 RECOMMEND = "/api/recommendations/"
 

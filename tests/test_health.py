@@ -6,7 +6,7 @@ import pytest
 from django.db import OperationalError
 from django.test import RequestFactory
 
-from compare_site.middleware import DatabaseUnavailable
+from infrastructure.middleware import DatabaseUnavailable
 from tests.test_settings import load_settings
 
 pytestmark = pytest.mark.django_db

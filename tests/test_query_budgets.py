@@ -3,10 +3,10 @@
 import pytest
 from django.core.cache import cache
 
-from compare_site.versioned_cache import forget_in_process
 from criteria.models import Criterion
 from frameworks import synthetic
 from frameworks.models import Claim, Framework, Source
+from infrastructure.versioned_cache import forget_in_process
 from recommender.verdicts import VerdictRequest, compute
 from tests.pages import resolve_page
 

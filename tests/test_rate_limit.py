@@ -7,9 +7,9 @@ import pytest
 from django.core.cache.backends.locmem import LocMemCache
 from django.db import connection
 
-from compare_site import rate_limit
-from compare_site.models import RateCounter
-from compare_site.rate_limit import retry_after
+from infrastructure import rate_limit
+from infrastructure.models import RateCounter
+from infrastructure.rate_limit import retry_after
 from tests.test_settings import load_settings
 
 

@@ -3,10 +3,10 @@
 import pytest
 from django.db import connection, transaction
 
-from compare_site.api_conditional import DATA_MODELS
-from compare_site.table_versions import table_state
-from frameworks.evidence import dataset_version
+from frameworks.evidence import EVIDENCE_MODELS, dataset_version
 from frameworks.models import Claim
+from infrastructure.table_versions import table_state
+from recommender.verdicts import QUESTIONNAIRE_MODELS
 from tests.factories import ClaimFactory
 
 pytestmark = pytest.mark.django_db
@@ -34,11 +34,14 @@ def test_changes_that_bypass_the_models_move_the_version_on():
 
 
 def test_every_table_an_answer_can_show_is_watched(seeded):
-    for model in DATA_MODELS:
+    """Each table moves its own version and the version of every watched table, which the API's
+    conditional reads follow."""
+    for model in [*EVIDENCE_MODELS, *QUESTIONNAIRE_MODELS]:
         row = model.objects.order_by("pk").first()
-        before = table_state([model])
+        before, before_all = table_state([model]), table_state()
         model.objects.filter(pk=row.pk).update(**{model._meta.pk.attname: row.pk})
         assert table_state([model])[0] != before[0], model.__name__
+        assert table_state()[0] != before_all[0], model.__name__
 
 
 def test_the_time_of_the_last_change_moves_with_it():

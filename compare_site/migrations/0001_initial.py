@@ -1,6 +1,6 @@
 from django.db import migrations, models
 
-from compare_site.table_triggers import unwatch, watch
+from infrastructure.table_triggers import unwatch, watch
 
 # The tables whose changes the dataset and questionnaire versions follow.
 WATCHED = [

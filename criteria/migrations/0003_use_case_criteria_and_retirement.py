@@ -2,7 +2,7 @@
 
 from django.db import migrations, models
 
-from compare_site.table_triggers import rewatch_operation
+from infrastructure.table_triggers import rewatch_operation
 
 
 class Migration(migrations.Migration):

@@ -6,7 +6,7 @@ import django.db.models.deletion
 import frameworks.versions
 from django.db import migrations, models
 
-from compare_site.table_triggers import rewatch_operation
+from infrastructure.table_triggers import rewatch_operation
 
 
 def scopes_as_specifiers(apps, schema_editor):

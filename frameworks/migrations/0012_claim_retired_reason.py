@@ -12,7 +12,7 @@ import django.db.models.lookups
 from django.conf import settings
 from django.db import migrations, models
 
-from compare_site.table_triggers import rewatch_operation
+from infrastructure.table_triggers import rewatch_operation
 
 SEED_CLAIMS = Path(__file__).resolve().parent.parent / "seed" / "claims"
 HISTORY_SAYS = "retired: "

@@ -3,9 +3,9 @@
 import pytest
 from django.utils import timezone
 
-from compare_site.versioned_cache import forget_in_process
 from frameworks.evidence import build_matrix, load_matrix
 from frameworks.models import Claim
+from infrastructure.versioned_cache import forget_in_process
 from recommender.verdicts import VerdictRequest, compute
 from tests.factories import ClaimFactory
 from tests.frameworks.test_admin import retire_in_admin

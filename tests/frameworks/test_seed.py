@@ -9,9 +9,9 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from criteria.models import Criterion
+from dataset.management.commands.seed import DEFAULT_SOURCES_DIR
 from frameworks.models import Claim, Framework, Source
 from frameworks.seeding import SEED_DIR, quote_appears_in
-from recommender.management.commands.seed import DEFAULT_SOURCES_DIR
 
 pytestmark = pytest.mark.django_db
 
@@ -204,7 +204,7 @@ def test_a_quote_missing_from_its_source_is_refused_naming_the_claim(broken_data
 
 
 def test_without_the_source_documents_the_seed_still_loads(tmp_path, monkeypatch):
-    monkeypatch.setattr("recommender.management.commands.seed.DEFAULT_SOURCES_DIR", tmp_path / "absent")
+    monkeypatch.setattr("dataset.management.commands.seed.DEFAULT_SOURCES_DIR", tmp_path / "absent")
     seed()
     assert Claim.objects.published().count() >= 150
 

@@ -3,7 +3,7 @@ import re
 import pytest
 from django.urls import reverse
 
-from compare_site.api_support import AnonymousPostThrottle
+from infrastructure.api_support import AnonymousPostThrottle
 from recommender.models import Verdict
 
 pytestmark = pytest.mark.usefixtures("seeded")

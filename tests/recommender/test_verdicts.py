@@ -5,9 +5,9 @@ The visitors the sources give rules for are in test_calibration.py."""
 import pytest
 from django.core.cache import cache
 
-from compare_site.versioned_cache import forget_in_process
 from criteria.models import Criterion
 from frameworks.models import Framework
+from infrastructure.versioned_cache import forget_in_process
 from recommender.models import Verdict
 from recommender.verdicts import VerdictRequest, compute
 from tests.factories import ClaimFactory

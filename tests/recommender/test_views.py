@@ -6,8 +6,8 @@ from django.test import Client
 from django.urls import reverse
 from django.utils.html import escape
 
-from compare_site.page_cache import CSRF_SLOT
 from frameworks.models import Claim
+from infrastructure.page_cache import CSRF_SLOT
 from recommender import presentation, scoring
 from recommender.models import Verdict
 from tests.factories import ClaimFactory, CriterionFactory

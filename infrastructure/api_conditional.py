@@ -18,14 +18,9 @@ from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import condition
 
-from compare_site.page_cache import PAGE_SECONDS
-from compare_site.table_versions import table_state
-from criteria.visibility import visibility_label
-from frameworks.evidence import EVIDENCE_MODELS
-from recommender.verdicts import QUESTIONNAIRE_MODELS
-
-# Everything an API answer can show: the evidence and the questionnaire.
-DATA_MODELS = [*EVIDENCE_MODELS, *QUESTIONNAIRE_MODELS]
+from .page_cache import PAGE_SECONDS
+from .table_versions import table_state
+from .visibility import visibility_label
 
 # Request headers a response can differ by: the format asked for and the credentials.
 VARIES_BY = ["Accept", "Authorization", "Cookie"]
@@ -45,7 +40,9 @@ class ConditionalReadMixin:
 
     def read_state(self, request, **kwargs) -> tuple[str, datetime.datetime | None] | None:
         """(what the response depends on, when that last changed); None leaves the request alone."""
-        version, changed = table_state(DATA_MODELS)
+        # Every watched table: an answer can show any of the evidence and the questionnaire, and
+        # reading them all keeps this layer from knowing which app owns which.
+        version, changed = table_state()
         today = timezone.localdate()
         midnight = timezone.make_aware(datetime.datetime.combine(today, datetime.time()))
         return f"{version}@{today.isoformat()}:{visibility_label()}", max(

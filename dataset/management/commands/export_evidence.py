@@ -2,7 +2,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from recommender.evidence_export import ExportError, dumps, export_evidence, row_count
+from dataset.evidence_export import ExportError, dumps, export_evidence, row_count
 
 
 class Command(BaseCommand):

@@ -3,7 +3,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from recommender.evidence_import import ImportRefused, import_evidence, parse
+from dataset.evidence_import import ImportRefused, import_evidence, parse
 
 
 class Command(BaseCommand):

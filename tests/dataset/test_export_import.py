@@ -12,11 +12,11 @@ from django.core.management import CommandError, call_command
 from django.core.management.color import no_style
 from django.db import connection
 
+from dataset.evidence_export import EVIDENCE_MODELS, evidence_tables, label
+from dataset.management.commands.seed import DEFAULT_SOURCES_DIR
 from frameworks import synthetic
 from frameworks.models import Claim, Framework, Source
 from frameworks.seeding import SEED_DIR, quote_appears_in
-from recommender.evidence_export import EVIDENCE_MODELS, evidence_tables, label
-from recommender.management.commands.seed import DEFAULT_SOURCES_DIR
 from recommender.models import Question
 from tests.factories import ClaimFactory
 

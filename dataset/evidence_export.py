@@ -23,8 +23,7 @@ from simple_history.utils import get_history_model_for_model
 
 from criteria.models import Criterion
 from frameworks.models import Claim, Framework, Source
-
-from .models import Choice, ChoiceWeight, Question
+from recommender.models import Choice, ChoiceWeight, Question
 
 FORMAT = "compare-site-evidence"
 # 2: claims carry retired_reason. A file of version 1 lacks it, so it is refused by its version.

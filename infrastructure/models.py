@@ -1,4 +1,9 @@
-"""Bookkeeping that spans the apps: how far each table's data has come."""
+"""Bookkeeping that spans the apps: how far each table's data has come, and rate-limit counts.
+
+Both tables were created when this code lived in compare_site; they keep their names (the
+triggers of every watched table write to compare_site_tableversion), so moving the models here
+moved no data (migrations/0001_initial.py).
+"""
 
 from django.db import models
 
@@ -15,6 +20,9 @@ class TableVersion(models.Model):
     token = models.CharField(max_length=40)
     changed_at = models.DateTimeField()
 
+    class Meta:
+        db_table = "compare_site_tableversion"
+
     def __str__(self):
         return f"{self.table_name} @ {self.changed_at:%Y-%m-%d %H:%M:%S}"
 
@@ -30,6 +38,9 @@ class RateCounter(models.Model):
     window = models.BigIntegerField(help_text="Which window of the clock the count belongs to.")
     count = models.PositiveIntegerField()
     expires_at = models.BigIntegerField(db_index=True, help_text="When the window ends (Unix time).")
+
+    class Meta:
+        db_table = "compare_site_ratecounter"
 
     def __str__(self):
         return f"{self.key}: {self.count} in window {self.window}"
