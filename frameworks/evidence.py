@@ -4,9 +4,9 @@ How claims become a cell (per source first, weighed by witness and recency, scop
 is the pure method in weighing.py; `build_matrix` reads the database for it and `load_matrix`
 serves the result from the cache.
 
-The cache is keyed by the dataset version and the day (recency weights move with the date),
-never invalidated: any change to the evidence makes a database trigger write a new version token
-(infrastructure/table_triggers.py), so the next reader builds anew.
+The cache is keyed by `evidence_version`: the dataset version and the day (recency weights move
+with the date), never invalidated: any change to the evidence makes a database trigger write a new
+version token (infrastructure/data_versions.py), so the next reader builds anew.
 """
 
 import datetime
@@ -20,7 +20,7 @@ from django.db.models.functions import Cast
 from django.utils import timezone
 
 from criteria.models import Criterion
-from infrastructure.table_versions import table_state
+from infrastructure.data_versions import DataVersion, daily_version, tables_version
 from infrastructure.versioned_cache import remember
 from infrastructure.visibility import visibility_label
 
@@ -28,7 +28,15 @@ from .models import CLAIM_DATE, Claim, Framework, Source, stale_cutoff
 from .versions import in_scope
 from .weighing import CONTESTED_SPREAD, Cell, ClaimFact, Recency, summarise_cell, witness
 
-__all__ = ["CONTESTED_SPREAD", "Cell", "Matrix", "build_matrix", "evidence_key", "load_matrix"]
+__all__ = [
+    "CONTESTED_SPREAD",
+    "Cell",
+    "Matrix",
+    "build_matrix",
+    "dataset_version",
+    "evidence_version",
+    "load_matrix",
+]
 
 
 def recency() -> Recency:
@@ -48,8 +56,8 @@ class Matrix:
     featured: tuple[str, ...]
     criteria: dict[str, CriterionInfo]
     cells: dict[tuple[str, str], Cell]
-    version: str = ""  # the dataset version it was built from
-    key: str = ""  # that version with the day and what is shown: see evidence_key
+    version: str = ""  # the token of the dataset version it was built from
+    key: str = ""  # the token of its evidence_version: the dataset's, the day and what is shown
     versions: dict[str, str] | None = None  # slug -> current version
 
     def cell(self, framework: str, criterion: str) -> Cell:
@@ -69,22 +77,28 @@ class Matrix:
         return {f: {c for c in self.criteria if self.cells[f, c].empty} for f in frameworks}
 
 
-def evidence_key(today: datetime.date | None = None) -> tuple[str, str]:
-    """(dataset version, a key for anything derived from the evidence as a visitor sees it today)."""
-    version = dataset_version()
+def evidence_version(today: datetime.date | None = None, dataset: DataVersion | None = None) -> DataVersion:
+    """The version of the evidence as a visitor sees it today, for anything derived from it: the
+    dataset version (read unless given), the day, the stale cutoff, the recency weighing and what
+    is visible."""
     today = today or timezone.localdate()
     weighing = recency()
-    return version, (
-        f"{version}:{today.isoformat()}:{stale_cutoff(today).isoformat()}:"
-        f"{weighing.half_life_years}:{weighing.floor}:{visibility_label()}"
+    return daily_version(
+        dataset or dataset_version(),
+        today,
+        stale_cutoff(today).isoformat(),
+        weighing.half_life_years,
+        weighing.floor,
+        visibility_label(),
     )
 
 
 def load_matrix(today: datetime.date | None = None) -> Matrix:
     """The current matrix: one query for the version, then this process, the cache, or a build."""
     today = today or timezone.localdate()
-    version, key = evidence_key(today)  # read first: a change landing meanwhile only makes it newer
-    return remember("evidence-matrix", key, lambda: build_matrix(today, version, key))
+    dataset = dataset_version()  # read first: a change landing meanwhile only makes it newer
+    key = evidence_version(today, dataset).token
+    return remember("evidence-matrix", key, lambda: build_matrix(today, dataset.token, key))
 
 
 def build_matrix(today: datetime.date, version: str = "", key: str = "") -> Matrix:
@@ -154,6 +168,6 @@ def _frameworks_and_criteria() -> list[tuple[str, str, str, int, str]]:
 EVIDENCE_MODELS = [Claim, Source, Framework, Criterion]
 
 
-def dataset_version() -> str:
-    """Changes whenever any evidence is added, edited or removed: one primary-key lookup."""
-    return table_state(EVIDENCE_MODELS)[0]
+def dataset_version() -> DataVersion:
+    """Moves on whenever any evidence is added, edited or removed: one primary-key lookup."""
+    return tables_version(EVIDENCE_MODELS)

@@ -1,3 +1,4 @@
+import functools
 import math
 
 from django.core.paginator import InvalidPage, Paginator
@@ -10,13 +11,14 @@ from django.views.decorators.http import require_POST, require_safe
 
 from criteria.models import Criterion
 from infrastructure.client_address import client_address
+from infrastructure.data_versions import cache_key
 from infrastructure.page_cache import cached_page
 from infrastructure.rate_limit import limit_anonymous_posts, retry_after
 
 from . import compare as comparison
 from . import structured_data
 from .changes import PUBLIC_FIELDS, as_changes, change_records, describe
-from .evidence import evidence_key, load_matrix
+from .evidence import Matrix, load_matrix
 from .forms import ProblemReportForm
 from .models import Claim, Framework, Source
 
@@ -29,35 +31,37 @@ CHANGES_PER_PAGE = 50
 
 @require_safe
 def compare(request: HttpRequest) -> HttpResponse:
-    if request.GET.get("format") == "csv":  # a download: its headers are not kept with the page
-        return _compare(request)
-    kept = comparison.kept_queries(request.GET, load_matrix())
-    return cached_page(request, f"compare:{evidence_key()[1]}", lambda: _compare(request), kept)
-
-
-def _compare(request: HttpRequest) -> HttpResponse:
     matrix = load_matrix()
     try:
         chosen = comparison.chosen_frameworks(request.GET, matrix)
-        error = ""
-    except comparison.ChoiceError as problem:
-        chosen, error = list(matrix.featured), str(problem)
-    by_difference = request.GET.get("sort") == "difference"
-    rows = comparison.table(matrix, chosen, comparison.claims_for(chosen), by_difference)
-    if request.GET.get("format") == "csv" and not error:
+    except comparison.ChoiceError as problem:  # never kept: see comparison.kept_queries
+        context = _compare_context(request, matrix, list(matrix.featured), str(problem))
+        return render(request, "frameworks/compare.html", context, status=400)
+    if request.GET.get("format") == "csv":  # a download: its headers are not kept with the page
+        rows = comparison.table(matrix, chosen, comparison.claims_for(chosen), _by_difference(request))
         response = HttpResponse(comparison.as_csv(rows, chosen, matrix.frameworks), content_type="text/csv")
         response["Content-Disposition"] = f'attachment; filename="compare-{"-".join(chosen)}.csv"'
         return response
-    context = {
+    build = functools.partial(_compare_context, request, matrix, chosen)
+    kept = comparison.kept_queries(request.GET, matrix)
+    return cached_page(request, matrix.key, "frameworks/compare.html", build, kept)
+
+
+def _compare_context(request: HttpRequest, matrix: Matrix, chosen: list[str], error: str = "") -> dict:
+    by_difference = _by_difference(request)
+    return {
         "matrix": matrix,
         "chosen": chosen,
         "chosen_names": [matrix.frameworks[slug] for slug in chosen],
-        "rows": rows,
+        "rows": comparison.table(matrix, chosen, comparison.claims_for(chosen), by_difference),
         "error": error,
         "by_difference": by_difference,
         "csv_query": f"frameworks={','.join(chosen)}&format=csv",
     }
-    return render(request, "frameworks/compare.html", context, status=400 if error else 200)
+
+
+def _by_difference(request: HttpRequest) -> bool:
+    return request.GET.get("sort") == "difference"
 
 
 @require_safe
@@ -133,7 +137,7 @@ def report_problem(request: HttpRequest, pk: int) -> HttpResponse:
     form = ProblemReportForm(request.POST)
     if not form.is_valid():
         return _render_claim(request, claim, form, status=400)
-    wait = retry_after(f"problem-reports:{client_address(request)}", REPORTS_PER_HOUR, 3600)
+    wait = retry_after(cache_key("problem-reports", client_address(request)), REPORTS_PER_HOUR, 3600)
     if wait is not None:
         minutes = math.ceil(wait / 60)
         form.add_error(

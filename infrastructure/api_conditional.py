@@ -7,7 +7,6 @@ view, so a 304 costs that one query and nothing else; an anonymous 200 is kept u
 and served again from the cache until the data moves on.
 """
 
-import datetime
 import functools
 import hashlib
 
@@ -18,8 +17,8 @@ from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import condition
 
+from .data_versions import DataVersion, cache_key, daily_version, tables_version
 from .page_cache import PAGE_SECONDS
-from .table_versions import table_state
 from .visibility import visibility_label
 
 # Request headers a response can differ by: the format asked for and the credentials.
@@ -38,22 +37,17 @@ def request_fingerprint(request, *parts: str) -> str:
 class ConditionalReadMixin:
     """For DRF views whose answers depend on the evidence and the questionnaire."""
 
-    def read_state(self, request, **kwargs) -> tuple[str, datetime.datetime | None] | None:
-        """(what the response depends on, when that last changed); None leaves the request alone."""
+    def read_version(self, request, **kwargs) -> DataVersion | None:
+        """The version of what the response depends on; None leaves the request alone."""
         # Every watched table: an answer can show any of the evidence and the questionnaire, and
         # reading them all keeps this layer from knowing which app owns which.
-        version, changed = table_state()
-        today = timezone.localdate()
-        midnight = timezone.make_aware(datetime.datetime.combine(today, datetime.time()))
-        return f"{version}@{today.isoformat()}:{visibility_label()}", max(
-            changed, midnight
-        ) if changed else midnight
+        return daily_version(tables_version(), timezone.localdate(), visibility_label())
 
     def dispatch(self, request, *args, **kwargs):
-        state = self.read_state(request, **kwargs) if request.method in ("GET", "HEAD") else None
-        if state is None:
+        version = self.read_version(request, **kwargs) if request.method in ("GET", "HEAD") else None
+        if version is None:
             return super().dispatch(request, *args, **kwargs)
-        etag, last_modified = request_fingerprint(request, state[0]), state[1]
+        etag, last_modified = request_fingerprint(request, version.token), version.changed_at
         conditional = condition(
             etag_func=lambda *a, **k: etag, last_modified_func=lambda *a, **k: last_modified
         )
@@ -72,7 +66,7 @@ class ConditionalReadMixin:
             or any(len(values) > 1 for _, values in request.GET.lists())
         ):
             return super().dispatch(request, *args, **kwargs)
-        key = f"api-response:{etag}"
+        key = cache_key("api-response", etag)
         kept = cache.get(key)
         if kept is not None:
             content, content_type = kept

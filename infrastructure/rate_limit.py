@@ -24,6 +24,7 @@ from django.shortcuts import render
 from django.template.defaultfilters import pluralize
 
 from .client_address import client_address
+from .data_versions import cache_key
 
 # Everything an anonymous client posts that stores a row (a verdict, a problem report), through the
 # API or a form, counts against this one limit per address: API_ANONYMOUS_POST_RATE.
@@ -45,9 +46,9 @@ def retry_after(key: str, limit: int, period: int) -> int | None:
     window = int(now // period)
     ends = (window + 1) * period
     if settings.RATE_LIMIT_STORE == "database":
-        count = _count_in_database(f"{key}:{period}", window, ends, now)
+        count = _count_in_database(cache_key(key, period), window, ends, now)
     else:
-        count = _count_in_cache(f"rate:{key}:{period}:{window}", period)
+        count = _count_in_cache(cache_key("rate", key, period, window), period)
     if count <= limit:
         return None
     return max(1, math.ceil(ends - now))
@@ -57,7 +58,7 @@ def anonymous_post_wait(request: HttpRequest, limit: int, period: int) -> int | 
     """Count an anonymous post that stores something; editors (signed in) are not limited."""
     if request.user.is_authenticated:
         return None
-    return retry_after(f"{ANONYMOUS_POSTS}:{client_address(request)}", limit, period)
+    return retry_after(cache_key(ANONYMOUS_POSTS, client_address(request)), limit, period)
 
 
 def limit_anonymous_posts(view):

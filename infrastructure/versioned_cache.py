@@ -10,6 +10,8 @@ from typing import TypeVar
 
 from django.core.cache import cache
 
+from .data_versions import cache_key
+
 T = TypeVar("T")
 
 # How long a built value stays in the shared cache; any edit makes a new key long before this.
@@ -18,16 +20,18 @@ SHARED_SECONDS = 24 * 3600
 _in_process: dict[str, tuple[str, object]] = {}
 
 
-def remember(kind: str, key: str, build: Callable[[], T]) -> T:
-    """The value of `kind` for `key`: from this process, the shared cache, or `build()`."""
+def remember(kind: str, version: str, build: Callable[[], T]) -> T:
+    """The value of `kind` built from the data at `version` (a DataVersion's token): from this
+    process, the shared cache, or `build()`."""
     kept = _in_process.get(kind)
-    if kept is not None and kept[0] == key:
+    if kept is not None and kept[0] == version:
         return kept[1]
-    value = cache.get(f"{kind}:{key}")
+    key = cache_key(kind, version)
+    value = cache.get(key)
     if value is None:
         value = build()
-        cache.set(f"{kind}:{key}", value, SHARED_SECONDS)
-    _in_process[kind] = (key, value)
+        cache.set(key, value, SHARED_SECONDS)
+    _in_process[kind] = (version, value)
     return value
 
 

@@ -7,6 +7,7 @@ from rest_framework.response import Response
 
 from infrastructure.api_conditional import ConditionalReadMixin
 from infrastructure.api_support import AnonymousPostThrottle
+from infrastructure.data_versions import DataVersion
 
 from .models import Question, Verdict
 from .serializers import (
@@ -38,14 +39,14 @@ class RecommendationViewSet(ConditionalReadMixin, mixins.RetrieveModelMixin, vie
     filter_backends = []
     pagination_class = None
 
-    def read_state(self, request, **kwargs):
-        """A verdict never changes: its id (in the path) and its creation time are its state."""
+    def read_version(self, request, **kwargs):
+        """A verdict never changes: its id (in the path) and its creation time are its version."""
         try:
             verdict_id = uuid.UUID(str(kwargs.get("pk")))
         except ValueError:
             return None  # no such verdict: the view answers 404
         created = Verdict.objects.filter(pk=verdict_id).values_list("created_at", flat=True).first()
-        return ("frozen verdict", created) if created else None
+        return DataVersion("frozen verdict", created) if created else None
 
     @extend_schema(request=RecommendationRequestSerializer, responses={201: RecommendationSerializer})
     def create(self, request):

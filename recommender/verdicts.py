@@ -19,7 +19,7 @@ from frameworks.evidence import Cell, Matrix, load_matrix
 from frameworks.models import CLAIM_DATE, Claim, describe_publication, stale_cutoff
 from frameworks.versions import in_scope
 from frameworks.weighing import witness
-from infrastructure.table_versions import table_state
+from infrastructure.data_versions import DataVersion, tables_version
 from infrastructure.versioned_cache import remember
 
 from . import scoring
@@ -52,13 +52,13 @@ class QuestionInfo:
 QUESTIONNAIRE_MODELS = [Question, Choice, ChoiceWeight]
 
 
-def questionnaire_version() -> str:
-    return table_state(QUESTIONNAIRE_MODELS)[0]
+def questionnaire_version() -> DataVersion:
+    return tables_version(QUESTIONNAIRE_MODELS)
 
 
 def load_questions(version: str | None = None) -> list[QuestionInfo]:
     """The questionnaire: one query for its version (unless given), then the cache or three more."""
-    return remember("questionnaire", version or questionnaire_version(), build_questions)
+    return remember("questionnaire", version or questionnaire_version().token, build_questions)
 
 
 def build_questions() -> list[QuestionInfo]:

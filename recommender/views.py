@@ -1,3 +1,5 @@
+import functools
+
 from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -7,7 +9,7 @@ from frameworks import weighing
 from frameworks.evidence import dataset_version, load_matrix, recency
 from frameworks.models import Claim
 from frameworks.versions import in_scope
-from infrastructure.page_cache import CSRF_SLOT, cached_page
+from infrastructure.page_cache import cached_page
 from infrastructure.rate_limit import limit_anonymous_posts
 
 from . import scoring, since
@@ -26,10 +28,9 @@ def home(request: HttpRequest) -> HttpResponse:
 @limit_anonymous_posts
 def questionnaire(request: HttpRequest) -> HttpResponse:
     if request.method != "POST":
-        version = questionnaire_version()
-        return cached_page(
-            request, f"questionnaire:{version}", lambda: _render_questionnaire(request, version)
-        )
+        version = questionnaire_version().token
+        build = functools.partial(_questionnaire_context, request, version)
+        return cached_page(request, version, "recommender/questionnaire.html", build)
     questions = load_questions()
     form = QuestionnaireForm(questions, request.POST)
     if not form.is_valid():
@@ -38,10 +39,9 @@ def questionnaire(request: HttpRequest) -> HttpResponse:
     return redirect(verdict)
 
 
-def _render_questionnaire(request: HttpRequest, version: str) -> HttpResponse:
+def _questionnaire_context(request: HttpRequest, version: str) -> dict:
     questions = load_questions(version)
-    form = QuestionnaireForm(questions, initial=initial_answers(request.GET, questions))
-    return render(request, "recommender/questionnaire.html", {"form": form, "csrf_token": CSRF_SLOT})
+    return {"form": QuestionnaireForm(questions, initial=initial_answers(request.GET, questions))}
 
 
 @require_POST
@@ -58,14 +58,14 @@ def preview(request: HttpRequest) -> HttpResponse:
 @require_safe
 def verdict_detail(request: HttpRequest, verdict_id) -> HttpResponse:
     # A verdict never changes; only the "evidence changed" notice follows the data.
-    version = dataset_version()
+    version = dataset_version().token
 
-    def render_page():
+    def build_context():
         # A re-run's page says what changed since the verdict it re-ran: that one comes in the join.
         verdict = get_object_or_404(Verdict.objects.select_related("rerun_of"), pk=verdict_id)
-        return _render_verdict(request, verdict, version, extra={"csrf_token": CSRF_SLOT})
+        return _verdict_context(request, verdict, version)
 
-    return cached_page(request, f"verdict:{version}", render_page)
+    return cached_page(request, version, "recommender/verdict.html", build_context)
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
@@ -138,16 +138,14 @@ def methodology(request: HttpRequest) -> HttpResponse:
     return render(request, "recommender/methodology.html", constants)
 
 
-def _render_verdict(request, verdict: Verdict, current_version: str, extra=None) -> HttpResponse:
-    context = {
+def _verdict_context(request, verdict: Verdict, current_version: str) -> dict:
+    return {
         "verdict": verdict,
         "page": verdict_page(verdict.snapshot),
         "evidence_changed": verdict.dataset_version != current_version,
         "share_url": request.build_absolute_uri(verdict.get_absolute_url()),
         "since": _since(verdict.rerun_of, verdict),
-        **(extra or {}),
     }
-    return render(request, "recommender/verdict.html", context)
 
 
 def _since(old: Verdict | None, verdict: Verdict) -> dict | None:

@@ -5,7 +5,7 @@ from django.db import connection, transaction
 
 from frameworks.evidence import EVIDENCE_MODELS, dataset_version
 from frameworks.models import Claim
-from infrastructure.table_versions import table_state
+from infrastructure.data_versions import tables_version
 from recommender.verdicts import QUESTIONNAIRE_MODELS
 from tests.factories import ClaimFactory
 
@@ -14,22 +14,22 @@ pytestmark = pytest.mark.django_db
 
 def test_an_edit_moves_the_version_on():
     claim = ClaimFactory()
-    before = dataset_version()
+    before = dataset_version().token
     claim.statement = "Edited."
     claim.save()
-    assert dataset_version() != before
+    assert dataset_version().token != before
 
 
 def test_changes_that_bypass_the_models_move_the_version_on():
     claim = ClaimFactory()
-    seen = {dataset_version()}
+    seen = {dataset_version().token}
     Claim.objects.filter(pk=claim.pk).update(statement="Changed by a bulk update, with no history row.")
-    seen.add(dataset_version())
+    seen.add(dataset_version().token)
     with connection.cursor() as cursor:
         cursor.execute("UPDATE frameworks_claim SET statement = 'Changed in SQL.' WHERE id = %s", [claim.pk])
-    seen.add(dataset_version())
+    seen.add(dataset_version().token)
     Claim.objects.filter(pk=claim.pk).delete()
-    seen.add(dataset_version())
+    seen.add(dataset_version().token)
     assert len(seen) == 4
 
 
@@ -38,29 +38,29 @@ def test_every_table_an_answer_can_show_is_watched(seeded):
     conditional reads follow."""
     for model in [*EVIDENCE_MODELS, *QUESTIONNAIRE_MODELS]:
         row = model.objects.order_by("pk").first()
-        before, before_all = table_state([model]), table_state()
+        before, before_all = tables_version([model]), tables_version()
         model.objects.filter(pk=row.pk).update(**{model._meta.pk.attname: row.pk})
-        assert table_state([model])[0] != before[0], model.__name__
-        assert table_state()[0] != before_all[0], model.__name__
+        assert tables_version([model]).token != before.token, model.__name__
+        assert tables_version().token != before_all.token, model.__name__
 
 
 def test_the_time_of_the_last_change_moves_with_it():
     ClaimFactory()
-    _, first = table_state([Claim])
+    _, first = tables_version([Claim])
     ClaimFactory()
-    _, second = table_state([Claim])
+    _, second = tables_version([Claim])
     assert first is not None and second >= first
 
 
 def test_a_rolled_back_change_leaves_the_version_and_its_token_is_never_reused():
     claim = ClaimFactory()
-    before = dataset_version()
+    before = dataset_version().token
     with pytest.raises(RuntimeError), transaction.atomic():
         claim.statement = "Never committed."
         claim.save()
-        seen_inside = dataset_version()
+        seen_inside = dataset_version().token
         raise RuntimeError("roll back")
-    assert dataset_version() == before
+    assert dataset_version().token == before
     claim.statement = "A different edit, committed."
     claim.save()
-    assert dataset_version() not in {before, seen_inside}
+    assert dataset_version().token not in {before, seen_inside}
