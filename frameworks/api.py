@@ -10,7 +10,7 @@ from infrastructure.api_schema import ErrorListingSchema
 
 from .evidence import load_matrix
 from .filters import ClaimFilter, FrameworkFilter, SourceFilter
-from .models import Claim, EditConflict, Framework, Source, WorkflowError
+from .models import Claim, EditConflict, Framework, Source, SourceChange, WorkflowError, review
 from .serializers import (
     ClaimSerializer,
     FrameworkSerializer,
@@ -18,7 +18,6 @@ from .serializers import (
     SourceChangeSerializer,
     SourceSerializer,
 )
-from .source_review import SourceChange, review
 
 
 class FrameworkViewSet(ConditionalReadMixin, viewsets.ReadOnlyModelViewSet):
@@ -171,11 +170,9 @@ class ClaimViewSet(ReadCreateUpdateViewSet):
             claim = self.get_object()
             claim = Claim.objects.select_for_update(of=("self",)).get(pk=claim.pk)
             try:
-                getattr(claim, step)(request.user, *details)
+                claim.take_step(step, request.user, *details)
             except WorkflowError as error:
                 raise refusal(error) from None
-            claim.version += 1
-            claim.save()
         return Response(self.get_serializer(self.get_queryset().get(pk=claim.pk)).data)
 
     @extend_schema(request=None, responses=ClaimSerializer)

@@ -24,7 +24,8 @@ from infrastructure.table_versions import table_state
 from infrastructure.versioned_cache import remember
 from infrastructure.visibility import visibility_label
 
-from .models import CLAIM_DATE, Claim, Framework, Source, stale_cutoff
+from .models import Claim, Framework, Source
+from .staleness import CLAIM_DATE, stale_cutoff
 from .versions import in_scope
 from .weighing import CONTESTED_SPREAD, Cell, ClaimFact, Recency, summarise_cell, witness
 

@@ -6,8 +6,7 @@ from criteria.models import Criterion
 
 from .evidence import CONTESTED_SPREAD
 from .fields import http_url_validator
-from .models import RETIREMENT_NEEDS_A_REASON, Claim, Framework, Source
-from .source_review import CITATION_FIELDS, SourceChange
+from .models import CITATION_FIELDS, RETIREMENT_NEEDS_A_REASON, Claim, Framework, Source, SourceChange
 from .weighing import Witness
 
 
