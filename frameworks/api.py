@@ -8,6 +8,7 @@ from rest_framework.response import Response
 from infrastructure.api_conditional import ConditionalReadMixin
 from infrastructure.api_schema import ErrorListingSchema
 
+from .choice import MOST_FRAMEWORKS, FrameworkChoiceError, parse_framework_choice
 from .evidence import load_matrix
 from .filters import ClaimFilter, FrameworkFilter, SourceFilter
 from .models import Claim, EditConflict, Framework, Source, SourceChange, WorkflowError, review
@@ -253,17 +254,18 @@ class MatrixViewSet(ConditionalReadMixin, viewsets.ViewSet):
             OpenApiParameter(
                 "frameworks",
                 OpenApiTypes.STR,
-                description="Framework slugs, comma-separated (default: featured).",
+                description=f"Framework slugs, comma-separated or repeated, at most {MOST_FRAMEWORKS} "
+                "(default: featured).",
             )
         ],
         responses=MatrixSerializer,
     )
     def list(self, request):
         matrix = load_matrix()
-        asked = [slug for slug in request.query_params.get("frameworks", "").split(",") if slug.strip()]
-        unknown = [slug for slug in asked if slug not in matrix.frameworks]
-        if unknown:
-            raise exceptions.ValidationError({"frameworks": f"Unknown framework(s): {', '.join(unknown)}."})
+        try:
+            asked = parse_framework_choice(request.query_params.getlist("frameworks"), matrix.frameworks)
+        except FrameworkChoiceError as refusal:
+            raise exceptions.ValidationError({"frameworks": refusal.messages}) from None
         frameworks = asked or list(matrix.featured)
         cells = [matrix.cell(f, c) for f in frameworks for c in matrix.criteria]
         data = {

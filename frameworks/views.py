@@ -16,6 +16,7 @@ from infrastructure.rate_limit import limit_anonymous_posts, retry_after
 from . import compare as comparison
 from . import structured_data
 from .changes import PUBLIC_FIELDS, as_changes, change_records, describe
+from .choice import FrameworkChoiceError
 from .evidence import evidence_key, load_matrix
 from .forms import ProblemReportForm
 from .models import Claim, Framework, Source
@@ -40,7 +41,7 @@ def _compare(request: HttpRequest) -> HttpResponse:
     try:
         chosen = comparison.chosen_frameworks(request.GET, matrix)
         error = ""
-    except comparison.ChoiceError as problem:
+    except FrameworkChoiceError as problem:
         chosen, error = list(matrix.featured), str(problem)
     by_difference = request.GET.get("sort") == "difference"
     rows = comparison.table(matrix, chosen, comparison.claims_for(chosen), by_difference)
