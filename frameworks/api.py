@@ -141,9 +141,7 @@ class ClaimViewSet(ReadCreateUpdateViewSet):
     ordering = ["id"]
 
     def get_queryset(self):
-        claims = Claim.objects.select_related(
-            "framework", "criterion", "source", "superseded_by"
-        ).with_cell_spread()
+        claims = Claim.objects.select_related("framework", "criterion", "source", "superseded_by")
         if self.request.user.has_perm("frameworks.view_claim"):
             return claims
         return claims.published()

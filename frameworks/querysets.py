@@ -55,21 +55,6 @@ class ClaimQuerySet(models.QuerySet):
         """Dated within the staleness limit and not superseded."""
         return self.with_date().exclude(stale_q(today) | UNDATED)
 
-    def with_cell_spread(self):
-        """Annotate `cell_spread`: highest minus lowest rating among the current published claims
-        on the same framework and criterion (None for an empty cell), so that disagreement can be
-        shown and filtered on without a query per claim."""
-        cell = (
-            self.model.objects.published()
-            .filter(framework=models.OuterRef("framework"), criterion=models.OuterRef("criterion"))
-            .filter(superseded_by__isnull=True)
-            .order_by()
-            .values("framework", "criterion")
-            .annotate(spread=models.Max("rating") - models.Min("rating"))
-            .values("spread")
-        )
-        return self.annotate(cell_spread=models.Subquery(cell))
-
 
 class ProblemReportQuerySet(models.QuerySet):
     def open(self):
