@@ -12,8 +12,17 @@ from django.utils.timesince import timesince
 
 from infrastructure.admin_base import EvidenceAdmin
 
-from .models import RETIREMENT_NEEDS_A_REASON, Claim, EditConflict, Framework, ProblemReport, Source
-from .source_review import CITATION_FIELDS, SourceChange, review
+from .models import (
+    CITATION_FIELDS,
+    RETIREMENT_NEEDS_A_REASON,
+    Claim,
+    EditConflict,
+    Framework,
+    ProblemReport,
+    Source,
+    SourceChange,
+    review,
+)
 
 
 def run_step(model_admin, request, records, step, done: str) -> None:
@@ -71,7 +80,7 @@ class SourceAdmin(EvidenceAdmin):
 
     def get_readonly_fields(self, request, obj=None):
         fields = super().get_readonly_fields(request, obj)
-        # Published claims show this source: a change to it waits for a reviewer (source_review.py).
+        # Published claims show this source: a change to it waits for a reviewer (models/source_changes.py).
         if obj is not None and obj.is_public():
             return [*fields, "propose_a_change", *CITATION_FIELDS]
         return fields
@@ -266,12 +275,8 @@ class ClaimAdmin(EvidenceAdmin):
 
     @transaction.atomic
     def _move(self, request, queryset, step: str, done: str, *details: str):
-        def move(claim):
-            getattr(claim, step)(request.user, *details)
-            claim.version += 1
-            claim.save()
-
-        run_step(self, request, queryset.select_for_update(of=("self",)), move, done)
+        claims = queryset.select_for_update(of=("self",))
+        run_step(self, request, claims, lambda claim: claim.take_step(step, request.user, *details), done)
 
     @admin.action(description="Submit selected claims for review", permissions=["change"])
     def submit_for_review(self, request, queryset):

@@ -8,9 +8,10 @@ from rest_framework.response import Response
 from infrastructure.api_conditional import ConditionalReadMixin
 from infrastructure.api_schema import ErrorListingSchema
 
+from .choice import MOST_FRAMEWORKS, FrameworkChoiceError, parse_framework_choice
 from .evidence import load_matrix
 from .filters import ClaimFilter, FrameworkFilter, SourceFilter
-from .models import Claim, EditConflict, Framework, Source, WorkflowError
+from .models import Claim, EditConflict, Framework, Source, SourceChange, WorkflowError, review
 from .serializers import (
     ClaimSerializer,
     FrameworkSerializer,
@@ -18,7 +19,6 @@ from .serializers import (
     SourceChangeSerializer,
     SourceSerializer,
 )
-from .source_review import SourceChange, review
 
 
 class FrameworkViewSet(ConditionalReadMixin, viewsets.ReadOnlyModelViewSet):
@@ -141,9 +141,7 @@ class ClaimViewSet(ReadCreateUpdateViewSet):
     ordering = ["id"]
 
     def get_queryset(self):
-        claims = Claim.objects.select_related(
-            "framework", "criterion", "source", "superseded_by"
-        ).with_cell_spread()
+        claims = Claim.objects.select_related("framework", "criterion", "source", "superseded_by")
         if self.request.user.has_perm("frameworks.view_claim"):
             return claims
         return claims.published()
@@ -171,11 +169,9 @@ class ClaimViewSet(ReadCreateUpdateViewSet):
             claim = self.get_object()
             claim = Claim.objects.select_for_update(of=("self",)).get(pk=claim.pk)
             try:
-                getattr(claim, step)(request.user, *details)
+                claim.take_step(step, request.user, *details)
             except WorkflowError as error:
                 raise refusal(error) from None
-            claim.version += 1
-            claim.save()
         return Response(self.get_serializer(self.get_queryset().get(pk=claim.pk)).data)
 
     @extend_schema(request=None, responses=ClaimSerializer)
@@ -256,17 +252,18 @@ class MatrixViewSet(ConditionalReadMixin, viewsets.ViewSet):
             OpenApiParameter(
                 "frameworks",
                 OpenApiTypes.STR,
-                description="Framework slugs, comma-separated (default: featured).",
+                description=f"Framework slugs, comma-separated or repeated, at most {MOST_FRAMEWORKS} "
+                "(default: featured).",
             )
         ],
         responses=MatrixSerializer,
     )
     def list(self, request):
         matrix = load_matrix()
-        asked = [slug for slug in request.query_params.get("frameworks", "").split(",") if slug.strip()]
-        unknown = [slug for slug in asked if slug not in matrix.frameworks]
-        if unknown:
-            raise exceptions.ValidationError({"frameworks": f"Unknown framework(s): {', '.join(unknown)}."})
+        try:
+            asked = parse_framework_choice(request.query_params.getlist("frameworks"), matrix.frameworks)
+        except FrameworkChoiceError as refusal:
+            raise exceptions.ValidationError({"frameworks": refusal.messages}) from None
         frameworks = asked or list(matrix.featured)
         cells = [matrix.cell(f, c) for f in frameworks for c in matrix.criteria]
         data = {

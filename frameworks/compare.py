@@ -4,28 +4,17 @@ import csv
 import io
 from dataclasses import dataclass
 
+from .choice import FrameworkChoiceError, parse_framework_choice
 from .evidence import Cell, Matrix
 from .models import Claim
 
 
-class ChoiceError(ValueError):
-    """The frameworks asked for cannot be compared; the message says why."""
-
-
 def chosen_frameworks(params, matrix: Matrix) -> list[str]:
-    """?frameworks=flask,django or the form's repeated ?frameworks=flask&frameworks=django."""
-    asked = [
-        slug.strip() for value in params.getlist("frameworks") for slug in value.split(",") if slug.strip()
-    ]
-    if not asked:
-        return list(matrix.featured)
-    unknown = [slug for slug in asked if slug not in matrix.frameworks]
-    if unknown:
-        raise ChoiceError(f"Unknown framework: {', '.join(unknown)}. Pick from the list.")
-    asked = list(dict.fromkeys(asked))
-    if len(asked) < 2:
-        raise ChoiceError("Pick at least two frameworks to compare.")
-    return asked
+    """?frameworks=flask,django or the form's repeated ?frameworks=flask&frameworks=django, at least
+    two (FrameworkChoiceError says why not); the featured frameworks when none is asked for."""
+    return parse_framework_choice(params.getlist("frameworks"), matrix.frameworks, fewest=2) or list(
+        matrix.featured
+    )
 
 
 # Comparisons of up to this many frameworks are kept in the page cache (see kept_queries).
@@ -38,7 +27,7 @@ def kept_queries(params, matrix: Matrix) -> set[str]:
     is refused or of more than MOST_KEPT_FRAMEWORKS frameworks (orderings of many would be many)."""
     try:
         chosen = chosen_frameworks(params, matrix)
-    except ChoiceError:
+    except FrameworkChoiceError:
         return set()
     if len(chosen) > MOST_KEPT_FRAMEWORKS:
         return set()

@@ -11,11 +11,11 @@ version token (infrastructure/data_versions.py), so the next reader builds anew.
 
 import datetime
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db.models import CharField, F, IntegerField, Value
+from django.db.models import CharField, F, IntegerField, Q, QuerySet, Value
 from django.db.models.functions import Cast
 from django.utils import timezone
 
@@ -24,7 +24,8 @@ from infrastructure.data_versions import DataVersion, daily_version, tables_vers
 from infrastructure.versioned_cache import remember
 from infrastructure.visibility import visibility_label
 
-from .models import CLAIM_DATE, Claim, Framework, Source, stale_cutoff
+from .models import Claim, Framework, Source
+from .staleness import CLAIM_DATE, stale_cutoff
 from .versions import in_scope
 from .weighing import CONTESTED_SPREAD, Cell, ClaimFact, Recency, summarise_cell, witness
 
@@ -110,13 +111,30 @@ def build_matrix(today: datetime.date, version: str = "", key: str = "") -> Matr
             versions[slug] = current_version
         else:
             criteria[slug] = CriterionInfo(slug, name, number)
-    facts = defaultdict(list)
-    rows = Claim.objects.published().values(
-        "id", "source_id", "rating", "as_of", "superseded_by_id", "applies_to",
+    facts = claim_facts(Claim.objects.all())
+    summarise = cell_summariser(today)
+    return Matrix(
+        frameworks={slug: name for slug, name, _ in frameworks},
+        featured=tuple(slug for slug, _, featured in frameworks if featured),
+        criteria=criteria,
+        cells={(f, c): summarise(f, c, facts[f, c]) for f, _, _ in frameworks for c in criteria},
+        version=version,
+        key=key,
+        versions=versions,
+    )
+
+
+def claim_facts(claims: QuerySet) -> defaultdict[tuple[str, str], list[ClaimFact]]:
+    """The published claims among `claims` as the matrix weighs them, by (framework, criterion)
+    slug: one query."""
+    rows = claims.published().values(
+        "id", "source_id", "rating", "superseded_by_id", "applies_to",
         framework_slug=F("framework__slug"), criterion_slug=F("criterion__slug"),
+        current_version=F("framework__current_version"),
         dated=CLAIM_DATE,
         speaks_for=F("source__speaks_for__slug"),
     )  # fmt: skip
+    facts = defaultdict(list)
     for row in rows.order_by("id"):
         framework = row["framework_slug"]
         facts[framework, row["criterion_slug"]].append(
@@ -129,23 +147,44 @@ def build_matrix(today: datetime.date, version: str = "", key: str = "") -> Matr
                 dated=row["dated"],
                 witness=witness(row["speaks_for"], framework),
                 superseded=row["superseded_by_id"] is not None,
-                in_scope=in_scope(row["applies_to"], versions.get(framework, "")),
+                in_scope=in_scope(row["applies_to"], row["current_version"]),
             )
         )
+    return facts
+
+
+def cell_summariser(today: datetime.date) -> Callable[[str, str, list[ClaimFact]], Cell]:
+    """summarise(framework, criterion, facts): a cell as the matrix makes it on `today`."""
     cutoff, weighing = stale_cutoff(today), recency()
-    return Matrix(
-        frameworks={slug: name for slug, name, _ in frameworks},
-        featured=tuple(slug for slug, _, featured in frameworks if featured),
-        criteria=criteria,
-        cells={
-            (f, c): summarise_cell(f, c, facts[f, c], today, cutoff, weighing)
-            for f, _, _ in frameworks
-            for c in criteria
-        },
-        version=version,
-        key=key,
-        versions=versions,
+    return lambda framework, criterion, facts: summarise_cell(
+        framework, criterion, facts, today, cutoff, weighing
     )
+
+
+def cells_of(claims: Iterable[Claim], today: datetime.date | None = None) -> dict[tuple[str, str], Cell]:
+    """The matrix's cells that `claims` (with their framework and criterion loaded) are in, built
+    as build_matrix builds them, from one query; a claim on a retired criterion is in none."""
+    pairs = {
+        (claim.framework.slug, claim.criterion.slug) for claim in claims if not claim.criterion.is_retired
+    }
+    if not pairs:
+        return {}
+    frameworks, criteria = ({pair[i] for pair in pairs} for i in (0, 1))
+    facts = claim_facts(Claim.objects.filter(framework__slug__in=frameworks, criterion__slug__in=criteria))
+    summarise = cell_summariser(today or timezone.localdate())
+    return {(f, c): summarise(f, c, facts[f, c]) for f, c in pairs}
+
+
+def contested_cells(matrix: Matrix) -> Q:
+    """Claims (of any status) in the matrix's contested cells, as a filter: one term per framework."""
+    by_framework = defaultdict(list)
+    for (framework, criterion), cell in matrix.cells.items():
+        if cell.contested:
+            by_framework[framework].append(criterion)
+    found = Q(pk__in=[])
+    for framework, criteria in by_framework.items():
+        found |= Q(framework__slug=framework, criterion__slug__in=criteria)
+    return found
 
 
 def _frameworks_and_criteria() -> list[tuple[str, str, str, int, str]]:

@@ -2,7 +2,7 @@ import django_filters
 
 from infrastructure.filters import WholeNumberFilter, WholeNumberRangeFilter
 
-from .evidence import CONTESTED_SPREAD
+from .evidence import contested_cells, load_matrix
 from .models import Claim, Framework, Source
 
 
@@ -50,8 +50,8 @@ class ClaimFilter(django_filters.FilterSet):
         return queryset.in_current_scope(wanted=value)
 
     def filter_contested(self, queryset, name, value):
-        contested = queryset.filter(cell_spread__gte=CONTESTED_SPREAD)
-        return contested if value else queryset.exclude(pk__in=contested.values("pk"))
+        contested = contested_cells(load_matrix())
+        return queryset.filter(contested) if value else queryset.exclude(contested)
 
 
 class SourceFilter(django_filters.FilterSet):

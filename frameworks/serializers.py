@@ -4,10 +4,9 @@ from rest_framework import serializers
 
 from criteria.models import Criterion
 
-from .evidence import CONTESTED_SPREAD
+from .evidence import cells_of
 from .fields import http_url_validator
-from .models import RETIREMENT_NEEDS_A_REASON, Claim, Framework, Source
-from .source_review import CITATION_FIELDS, SourceChange
+from .models import CITATION_FIELDS, RETIREMENT_NEEDS_A_REASON, Claim, Framework, Source, SourceChange
 from .weighing import Witness
 
 
@@ -124,6 +123,15 @@ class SlugLookupField(serializers.SlugRelatedField):
         return super().to_internal_value(data)
 
 
+class ClaimListSerializer(serializers.ListSerializer):
+    """A page of claims, with the matrix's cells they are in built once for the page (one query)."""
+
+    def to_representation(self, data):
+        claims = list(data.all() if hasattr(data, "all") else data)
+        self.context["cells"] = cells_of(claims)
+        return super().to_representation(claims)
+
+
 class ClaimSerializer(serializers.ModelSerializer):
     """Claims as clients read them, and as editors draft and change them.
 
@@ -152,6 +160,7 @@ class ClaimSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Claim
+        list_serializer_class = ClaimListSerializer
         fields = [
             "id",
             "framework",
@@ -196,9 +205,12 @@ class ClaimSerializer(serializers.ModelSerializer):
         return claim.in_scope
 
     def get_contested(self, claim) -> bool:
-        """Whether the published claims in this claim's cell disagree (ClaimQuerySet.with_cell_spread)."""
-        spread = getattr(claim, "cell_spread", None)
-        return spread is not None and spread >= CONTESTED_SPREAD
+        """Whether the sources in this claim's cell disagree: the cell is contested in the matrix."""
+        cells = self.context.get("cells")
+        if cells is None:
+            cells = cells_of([claim])
+        cell = cells.get((claim.framework.slug, claim.criterion.slug))
+        return cell is not None and cell.contested
 
     def validate(self, attrs):
         if self.instance is not None:

@@ -5,8 +5,9 @@ import json
 from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
 
-from .models import MAX_RATING, MIN_RATING, Claim, Source
+from .models import Claim, Source
 from .quote_text import plain
+from .weighing import MAX_RATING, MIN_RATING
 
 
 def _kept(document: dict) -> dict:

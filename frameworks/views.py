@@ -18,6 +18,7 @@ from infrastructure.rate_limit import limit_anonymous_posts, retry_after
 from . import compare as comparison
 from . import structured_data
 from .changes import PUBLIC_FIELDS, as_changes, change_records, describe
+from .choice import FrameworkChoiceError
 from .evidence import Matrix, load_matrix
 from .forms import ProblemReportForm
 from .models import Claim, Framework, Source
@@ -34,7 +35,7 @@ def compare(request: HttpRequest) -> HttpResponse:
     matrix = load_matrix()
     try:
         chosen = comparison.chosen_frameworks(request.GET, matrix)
-    except comparison.ChoiceError as problem:  # never kept: see comparison.kept_queries
+    except FrameworkChoiceError as problem:  # never kept: see comparison.kept_queries
         context = _compare_context(request, matrix, list(matrix.featured), str(problem))
         return render(request, "frameworks/compare.html", context, status=400)
     if request.GET.get("format") == "csv":  # a download: its headers are not kept with the page

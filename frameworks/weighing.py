@@ -1,4 +1,4 @@
-"""How a cell's claims become its evidence: pure functions over plain data, no Django.
+"""How a cell's claims become its evidence: pure functions over plain data, no database.
 
 A cell (one framework on one criterion) hears each source once: a source's claims on the cell
 combine into one rating first, however many sentences it spent. Sources then combine, each
@@ -18,6 +18,8 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
+
+from .staleness import is_old
 
 MIN_RATING = 1
 MAX_RATING = 5
@@ -207,7 +209,7 @@ def summarise_cell(
         witnesses=tuple(sorted({v.witness for v in heard})),
         weight=weight,
         spread=spread,
-        stale=all(d is not None and d < stale_before for d in dates),
+        stale=all(is_old(d, stale_before) for d in dates),
         undated=all(d is None for d in dates),
         empty=False,
     )

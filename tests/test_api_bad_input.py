@@ -10,8 +10,7 @@ from django.urls import reverse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from frameworks.models import Claim, Source
-from frameworks.source_review import SourceChange
+from frameworks.models import Claim, Source, SourceChange
 from recommender.verdicts import VerdictRequest, compute
 from tests.conftest import token_client
 

@@ -6,8 +6,7 @@ import pytest
 from django.core.management import call_command
 from django.urls import reverse
 
-from frameworks.models import Claim, Source
-from frameworks.source_review import CITATION_FIELDS, SourceChange
+from frameworks.models import CITATION_FIELDS, Claim, Source, SourceChange
 from tests.factories import ClaimFactory, SourceFactory
 from tests.frameworks.test_admin import NO_INLINE_CLAIMS, messages_of
 

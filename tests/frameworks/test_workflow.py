@@ -153,3 +153,26 @@ def test_a_real_change_makes_its_sender_the_last_editor(editor_api, editor, othe
     assert response.status_code == 200
     claim.refresh_from_db()
     assert claim.last_edited_by == editor
+
+
+# Every step moves the version, in the admin and through the API alike.
+
+
+def test_a_workflow_step_bumps_the_version_in_the_admin_and_through_the_api(editor_api, editor_client):
+    by_api, in_admin = (ClaimFactory(status=Claim.Status.DRAFT, author=UserFactory()) for _ in range(2))
+    response = editor_api.post(f"{CLAIMS}{by_api.id}/submit/")
+    assert response.status_code == 200 and response.json()["version"] == 2
+    run_action(editor_client, "submit_for_review", in_admin)
+    for claim in (by_api, in_admin):
+        claim.refresh_from_db()
+        assert (claim.status, claim.version) == (Claim.Status.IN_REVIEW, 2)
+    stale_edit = editor_api.patch(f"{CLAIMS}{in_admin.id}/", {"rating": 4, "version": 1}, format="json")
+    assert stale_edit.status_code == 409
+
+
+def test_only_a_workflow_step_is_taken_as_one():
+    claim = ClaimFactory(status=Claim.Status.DRAFT)
+    with pytest.raises(ValueError, match="not a workflow step"):
+        claim.take_step("delete", UserFactory())
+    claim.refresh_from_db()
+    assert claim.version == 1

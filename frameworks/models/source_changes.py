@@ -14,7 +14,9 @@ from django.db import models, transaction
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
-from .models import Source, WorkflowError
+from ..querysets import SourceChangeQuerySet
+from .catalogue import Source
+from .claims import WorkflowError
 
 # What a change may touch: everything a citation shows. The slug never changes.
 CITATION_FIELDS = [
@@ -31,11 +33,6 @@ CITATION_FIELDS = [
     "licence",
     "accessed_on",
 ]
-
-
-class SourceChangeQuerySet(models.QuerySet):
-    def proposed(self):
-        return self.filter(status=SourceChange.Status.PROPOSED)
 
 
 class SourceChange(models.Model):

@@ -1,235 +1,23 @@
+"""Claims, the workflow that takes them from draft to published, and visitors' reports on them."""
+
 import datetime
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models.functions import Coalesce, Trim
+from django.db.models.functions import Trim
 from django.db.models.lookups import Exact
-from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from criteria.models import Criterion
 from infrastructure.visibility import EveryRowManager, VisibleManager, synthetic_flag
 
-from .fields import HTTP_URL_OR_BLANK, HttpURLField
-from .versions import SCOPE_HELP, in_scope, validate_scope, validate_version
-from .weighing import Witness, witness
-
-MIN_RATING = 1
-MAX_RATING = 5
-
-
-class FrameworkQuerySet(models.QuerySet):
-    def featured(self):
-        return self.filter(is_featured=True)
-
-
-class Framework(models.Model):
-    class Kind(models.TextChoices):
-        MICRO = "micro", "Micro-framework"
-        FULL_STACK = "full-stack", "Full-stack"
-        ASYNC_FIRST = "async-first", "Async-first"
-
-    slug = models.SlugField(unique=True, help_text="Stable identifier used in URLs and the API.")
-    name = models.CharField(max_length=100, unique=True)
-    summary = models.TextField()
-    kind = models.CharField(max_length=20, choices=Kind.choices)
-    homepage = HttpURLField(blank=True)
-    repository = HttpURLField(blank=True)
-    licence = models.CharField(max_length=100, blank=True)
-    current_version = models.CharField(
-        max_length=50,
-        blank=True,
-        validators=[validate_version],
-        help_text="The latest release (PEP 440). Claims count when it is inside their version scope.",
-    )
-    is_featured = models.BooleanField(
-        default=False, help_text="Featured frameworks are the ones the default verdict compares."
-    )
-    is_synthetic = synthetic_flag()
-
-    history = HistoricalRecords()
-    objects = VisibleManager.from_queryset(FrameworkQuerySet)()
-    everything = EveryRowManager.from_queryset(FrameworkQuerySet)()
-
-    class Meta:
-        ordering = ["-is_featured", "name"]
-
-    def __str__(self) -> str:
-        return self.name
-
-
-class SourceQuerySet(models.QuerySet):
-    def public(self):
-        """Sources that a published claim cites: the only ones visitors see. A source nobody has
-        reviewed yet (no claim citing it is published) stays out of public pages and the API."""
-        cited = Claim.objects.published().filter(source=models.OuterRef("pk"))
-        return self.filter(models.Exists(cited))
-
-
-class Source(models.Model):
-    """A document that claims cite. Its publication date may be unknown: then it stays unknown."""
-
-    class Kind(models.TextChoices):
-        OFFICIAL_DOCS = "official-docs", "Official documentation"
-        ARTICLE = "article", "Article"
-        SURVEY = "survey", "Survey"
-        BENCHMARK = "benchmark", "Benchmark"
-        EDITORIAL = "editorial", "Editorial"
-
-    class DatePrecision(models.TextChoices):
-        DAY = "day", "Day"
-        MONTH = "month", "Month"
-        YEAR = "year", "Year"
-
-    slug = models.SlugField(
-        unique=True, help_text="Stable identifier; the seed data refers to sources by it."
-    )
-    title = models.CharField(max_length=300)
-    author = models.CharField(max_length=200, blank=True)
-    publisher = models.CharField(max_length=200, blank=True)
-    kind = models.CharField(max_length=20, choices=Kind.choices)
-    url = HttpURLField("URL", max_length=500, blank=True)
-    version = models.CharField(
-        max_length=50, blank=True, help_text="For documentation: the version of the software it documents."
-    )
-    published_on = models.DateField(
-        null=True, blank=True, help_text="Leave empty when the document does not show its date. Never guess."
-    )
-    published_precision = models.CharField(
-        max_length=5,
-        choices=DatePrecision.choices,
-        default=DatePrecision.DAY,
-        help_text="How much of the publication date is known.",
-    )
-    published_note = models.CharField(
-        max_length=300, blank=True, help_text="How the date is known, or what is known when it is not."
-    )
-    revised_on = models.DateField(
-        null=True,
-        blank=True,
-        help_text="For documentation: when the page last changed. Dates its claims when they have no date.",
-    )
-    accessed_on = models.DateField(help_text="When the copy that claims quote was taken.")
-    speaks_for = models.ForeignKey(
-        Framework,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="own_sources",
-        help_text="The framework whose project (or maintained extension) publishes this document. "
-        "Empty for independent articles, surveys and benchmarks.",
-    )
-    licence = models.CharField(max_length=100, blank=True, help_text="The document's licence, where known.")
-    is_synthetic = synthetic_flag()
-
-    history = HistoricalRecords()
-    objects = VisibleManager.from_queryset(SourceQuerySet)()
-    everything = EveryRowManager.from_queryset(SourceQuerySet)()
-
-    class Meta:
-        ordering = ["title"]
-        constraints = [
-            models.CheckConstraint(
-                condition=HTTP_URL_OR_BLANK,
-                name="source_url_is_http_or_blank",
-                violation_error_message="The URL must start with http:// or https://, or be left empty.",
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return self.title
-
-    @property
-    def published_display(self) -> str:
-        return describe_publication(self.published_on, self.published_precision, self.published_note)
-
-    @property
-    def dated(self) -> datetime.date | None:
-        """The date the source's text describes: published, else last revised; None when unknown."""
-        return self.published_on or self.revised_on
-
-    def is_public(self) -> bool:
-        """Published claims cite it: then only a reviewed change may touch it (source_review.py)."""
-        return Source.objects.public().filter(pk=self.pk).exists()
-
-
-def describe_publication(published_on: datetime.date | None, precision: str, note: str) -> str:
-    """A source's date as far as it is known: "undated (note)", "2019", "May 2024", "3 May 2024"."""
-    if published_on is None:
-        return f"undated ({note})" if note else "undated"
-    if precision == Source.DatePrecision.YEAR:
-        return str(published_on.year)
-    month_year = published_on.strftime("%B %Y")
-    if precision == Source.DatePrecision.MONTH:
-        return month_year
-    return f"{published_on.day} {month_year}"
-
-
-def stale_cutoff(today: datetime.date | None = None) -> datetime.date:
-    today = today or timezone.localdate()
-    return today - datetime.timedelta(days=settings.STALE_AFTER_DAYS)
-
-
-# A claim is dated by its own as-of date, else by its source's (published, else last revised).
-CLAIM_DATE = Coalesce("as_of", "source__published_on", "source__revised_on")
-
-
-def _older_than_limit(today: datetime.date | None) -> models.Q:
-    return models.Q(dated__lt=stale_cutoff(today))
-
-
-_UNDATED = models.Q(dated__isnull=True)
-_SUPERSEDED = models.Q(superseded_by__isnull=False)
-
-
-class ClaimQuerySet(models.QuerySet):
-    def published(self):
-        return self.filter(status=Claim.Status.PUBLISHED)
-
-    def with_date(self):
-        return self.alias(dated=CLAIM_DATE)
-
-    def old(self, today: datetime.date | None = None):
-        return self.with_date().filter(_older_than_limit(today))
-
-    def undated(self):
-        return self.with_date().filter(_UNDATED)
-
-    def superseded(self):
-        return self.filter(_SUPERSEDED)
-
-    def in_current_scope(self, wanted: bool = True):
-        """Claims whose version scope holds (or, wanted=False, misses) their framework's current version.
-
-        Scopes are PEP 440 specifiers, which SQL cannot read: one query for the scoped claims."""
-        scoped = self.exclude(applies_to="").values_list("id", "applies_to", "framework__current_version")
-        outside = [id_ for id_, scope, version in scoped if not in_scope(scope, version)]
-        return self.exclude(pk__in=outside) if wanted else self.filter(pk__in=outside)
-
-    def stale(self, today: datetime.date | None = None):
-        """Dated before the staleness limit, or superseded (undated claims are said apart)."""
-        return self.with_date().filter(_older_than_limit(today) | _SUPERSEDED)
-
-    def fresh(self, today: datetime.date | None = None):
-        """Dated within the staleness limit and not superseded."""
-        return self.with_date().exclude(_older_than_limit(today) | _UNDATED | _SUPERSEDED)
-
-    def with_cell_spread(self):
-        """Annotate `cell_spread`: highest minus lowest rating among the current published claims
-        on the same framework and criterion (None for an empty cell), so that disagreement can be
-        shown and filtered on without a query per claim."""
-        cell = (
-            Claim.objects.published()
-            .filter(framework=models.OuterRef("framework"), criterion=models.OuterRef("criterion"))
-            .filter(superseded_by__isnull=True)
-            .order_by()
-            .values("framework", "criterion")
-            .annotate(spread=models.Max("rating") - models.Min("rating"))
-            .values("spread")
-        )
-        return self.annotate(cell_spread=models.Subquery(cell))
+from ..querysets import ClaimQuerySet, ProblemReportQuerySet
+from ..staleness import is_stale
+from ..versions import SCOPE_HELP, in_scope, validate_scope
+from ..weighing import MAX_RATING, MIN_RATING, Witness, witness
+from .catalogue import Framework, Source
 
 
 class WorkflowError(ValidationError):
@@ -398,8 +186,7 @@ class Claim(models.Model):
 
     def is_stale(self, today: datetime.date | None = None) -> bool:
         """Superseded, or dated before the staleness limit. Undated is said apart: see is_undated."""
-        dated = self.dated
-        return self.superseded_by_id is not None or (dated is not None and dated < stale_cutoff(today))
+        return is_stale(self.dated, self.superseded_by_id is not None, today)
 
     @property
     def is_undated(self) -> bool:
@@ -438,7 +225,20 @@ class Claim(models.Model):
         """Published and retired claims are the record: change them by drafting a claim that supersedes."""
         return self.status in (self.Status.DRAFT, self.Status.IN_REVIEW)
 
-    # The workflow. Each step checks where the claim is and who acts; the caller saves.
+    # The workflow. Each step checks where the claim is and who acts; take_step takes one and saves.
+
+    STEPS = ("submit_for_review", "publish", "retire", "withdraw")
+
+    def take_step(self, step: str, user, *details: str) -> None:
+        """Take the workflow `step` (one of STEPS) as `user`, bump the version and save.
+
+        The version moves as with an edit, so that a form opened before the step cannot overwrite
+        it. Call inside a transaction, on a row locked with select_for_update."""
+        if step not in self.STEPS:
+            raise ValueError(f"{step!r} is not a workflow step; the steps are {', '.join(self.STEPS)}.")
+        getattr(self, step)(user, *details)
+        self.version += 1
+        self.save()
 
     def submit_for_review(self, user) -> None:
         if self.status != self.Status.DRAFT:
@@ -504,14 +304,6 @@ class Claim(models.Model):
         self.version = loaded_version + 1
 
 
-class ProblemReportQuerySet(models.QuerySet):
-    def open(self):
-        return self.filter(handled_at__isnull=True)
-
-    def handled(self):
-        return self.filter(handled_at__isnull=False)
-
-
 class ProblemReport(models.Model):
     """A visitor's note that a claim looks wrong: kept until an editor handles it."""
 
@@ -531,8 +323,3 @@ class ProblemReport(models.Model):
 
     def __str__(self) -> str:
         return f"Report on claim {self.claim_id}: {self.message[:50]}"
-
-
-# Proposed changes to cited sources live beside the workflow they follow; imported here so that
-# Django registers the model with this app.
-from .source_review import SourceChange  # noqa: E402, F401
