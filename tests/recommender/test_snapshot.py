@@ -75,7 +75,7 @@ def test_upgrade_fills_what_older_snapshots_lacked_with_what_it_meant_then():
     }
     upgraded = upgrade(old)
     assert upgraded["compared_by"] == "featured" and upgraded["claims"] == {}
-    assert upgraded["ranking"][0] | {} == {
+    assert upgraded["ranking"][0] == {
         "framework": "django", "score": 70.0, "excluded_reason": "",
         "lacks_evidence": False, "failed_must_haves": [], "missing_evidence": [],
     }  # fmt: skip
