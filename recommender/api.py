@@ -9,14 +9,11 @@ from infrastructure.api_conditional import ConditionalReadMixin
 from infrastructure.api_support import AnonymousPostThrottle
 from infrastructure.data_versions import DataVersion
 
+from .documents import page_url, verdict_json
 from .models import Question, Verdict
-from .serializers import (
-    QuestionSerializer,
-    RecommendationRequestSerializer,
-    RecommendationSerializer,
-    recommendation_json,
-)
-from .verdicts import VerdictRequest, compute
+from .questionnaire import load_questions
+from .serializers import QuestionSerializer, RecommendationRequestSerializer, RecommendationSerializer
+from .verdicts import VerdictRequest, compute_and_store
 
 
 class QuestionViewSet(ConditionalReadMixin, viewsets.ReadOnlyModelViewSet):
@@ -50,16 +47,21 @@ class RecommendationViewSet(ConditionalReadMixin, mixins.RetrieveModelMixin, vie
 
     @extend_schema(request=RecommendationRequestSerializer, responses={201: RecommendationSerializer})
     def create(self, request):
-        asked = RecommendationRequestSerializer(data=request.data)
+        questions = load_questions()
+        asked = RecommendationRequestSerializer(data=request.data, context={"questions": questions})
         asked.is_valid(raise_exception=True)
         data = asked.validated_data
-        verdict = compute(
-            VerdictRequest(data["answers"], data["weights"], data.get("frameworks", [])),
-            getattr(asked, "questions", None),
+        verdict = compute_and_store(
+            VerdictRequest(
+                answers=data["answers"],
+                weight_overrides=data["weights"],
+                frameworks=data.get("frameworks", []),
+            ),
+            questions=questions,
         )
         if request.accepted_renderer.format == "json":  # the usual case: the kept document as it is
             return HttpResponse(
-                recommendation_json(request, verdict),
+                verdict_json(verdict, url=page_url(request, verdict)),
                 status=status.HTTP_201_CREATED,
                 content_type="application/json",
             )

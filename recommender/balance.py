@@ -10,7 +10,8 @@ from dataclasses import dataclass
 
 from frameworks.evidence import Matrix
 
-from .verdicts import Answers, QuestionInfo, chosen_moves, decide
+from .questionnaire import Answers, QuestionInfo, chosen_moves
+from .verdicts import decide
 
 TOO_CLOSE = "too close to call"
 

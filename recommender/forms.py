@@ -2,7 +2,7 @@ from django import forms
 
 from criteria.models import MAX_WEIGHT, MIN_WEIGHT
 
-from .verdicts import Answers, QuestionInfo, answer_errors
+from .questionnaire import Answers, QuestionInfo, answer_errors
 
 NO_PREFERENCE = ""
 # Posted fields that are not answers.

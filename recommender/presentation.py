@@ -1,4 +1,8 @@
-"""Turn a verdict's frozen snapshot into what its page shows: names, sentences, chart geometry."""
+"""Turn a verdict's frozen snapshot into what its page shows: names, sentences, chart geometry.
+
+The entry points (`verdict_page`, `verdict_weights`) read a snapshot of any schema through
+`snapshot.upgrade`; the rest read the current shape.
+"""
 
 from dataclasses import dataclass
 
@@ -7,6 +11,7 @@ from django.conf import settings
 from frameworks import weighing
 
 from . import scoring
+from .snapshot import Snapshot, upgrade
 
 CHART_WIDTH = 700
 CHART_LABEL_WIDTH = 260
@@ -35,7 +40,8 @@ class Bar:
     favours_leader: bool
 
 
-def verdict_page(snapshot: dict) -> dict:
+def verdict_page(stored: dict) -> dict:
+    snapshot = upgrade(stored)
     names = snapshot["frameworks"]
     criteria = snapshot["criteria"]
     leader, runner_up = snapshot["leader"], snapshot["runner_up"]
@@ -48,20 +54,20 @@ def verdict_page(snapshot: dict) -> dict:
         "leader": _framework(leader, names, scores),
         "runner_up": _framework(runner_up, names, scores),
         "winner": snapshot["winner"],
-        "compared_by_visitor": snapshot.get("compared_by") == "chosen",
+        "compared_by_visitor": snapshot["compared_by"] == "chosen",
         "weighted_criteria": sum(1 for weight in snapshot["weights"].values() if weight > 0),
         "too_close_to_call": snapshot["winner"] is None,
         "margin": snapshot["margin"],
         "confidence": snapshot["confidence"],
         "bars": snapshot["bars"],
         "lacking_evidence": [
-            names.get(r["framework"], r["framework"]) for r in snapshot["ranking"] if r.get("lacks_evidence")
+            names.get(r["framework"], r["framework"]) for r in snapshot["ranking"] if r["lacks_evidence"]
         ],
         "excluded": [
             {
                 **_framework(r["framework"], names, scores),
                 "reason": r["excluded_reason"],
-                "must_haves": [_criterion(c, criteria) for c in r.get("failed_must_haves", [])],
+                "must_haves": [_criterion(c, criteria) for c in r["failed_must_haves"]],
             }
             for r in snapshot["ranking"]
             if r["excluded_reason"]
@@ -70,7 +76,7 @@ def verdict_page(snapshot: dict) -> dict:
         "other_reasons": others,
         "flips": flip_lines(snapshot)[:FLIPS_SHOWN],
         "decided_by_must_have": any(
-            r["framework"] == runner_up and r.get("failed_must_haves") for r in snapshot["ranking"]
+            r["framework"] == runner_up and r["failed_must_haves"] for r in snapshot["ranking"]
         ),
         "weights": weights,
         "moved_weights": [
@@ -81,7 +87,7 @@ def verdict_page(snapshot: dict) -> dict:
     }
 
 
-def flip_lines(snapshot: dict) -> list[dict]:
+def flip_lines(snapshot: Snapshot) -> list[dict]:
     """One line per criterion: the weights at which the verdict changes, nearest first, and what
     each gives (another winner, or too close to call), as the method decided them."""
     names, criteria = snapshot["frameworks"], snapshot["criteria"]
@@ -91,8 +97,7 @@ def flip_lines(snapshot: dict) -> list[dict]:
         line = lines.setdefault(
             slug, {**_criterion(slug, criteria), "current_weight": flip["current_weight"], "steps": []}
         )
-        # Stored before flips said what they give, a flip always named the runner-up as winner.
-        too_close = flip.get("too_close_to_call", False)
+        too_close = flip["too_close_to_call"]
         line["steps"].append(
             {
                 "weight": flip["flip_weight"],
@@ -104,16 +109,16 @@ def flip_lines(snapshot: dict) -> list[dict]:
     return list(lines.values())
 
 
-def others_not_compared(snapshot: dict, scores: dict) -> list[dict]:
+def others_not_compared(snapshot: Snapshot, scores: dict) -> list[dict]:
     """The catalogue's other frameworks, each with its score at these weights and why it was not
     compared: the comparison is of the frameworks the visitor chose, or else of the featured ones."""
     names = snapshot["frameworks"]
-    chosen = snapshot.get("compared_by") == "chosen"
+    chosen = snapshot["compared_by"] == "chosen"
     return [
         {
             **_framework(r["framework"], names, scores | {r["framework"]: r["score"]}),
-            "lacks_evidence": r.get("lacks_evidence", False),
-            "missing": r.get("missing_evidence", []),
+            "lacks_evidence": r["lacks_evidence"],
+            "missing": r["missing_evidence"],
             "excluded_reason": r["excluded_reason"],
             "not_compared_because": "not chosen for this comparison" if chosen else "not featured",
         }
@@ -133,8 +138,9 @@ def deciding(reasons: list[dict]) -> tuple[list[dict], list[dict]]:
     return [r for r in reasons if id(r) in chosen], [r for r in reasons if id(r) not in chosen]
 
 
-def verdict_weights(snapshot: dict) -> list[dict]:
+def verdict_weights(stored: dict) -> list[dict]:
     """Every criterion's weight after the answers, by criterion name, with the moves behind it."""
+    snapshot = upgrade(stored)
     criteria = snapshot["criteria"]
     return [
         {

@@ -1,23 +1,13 @@
-import json
-
-from django.core.cache import cache
 from django.core.validators import slug_re
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
-from rest_framework.fields import empty
-from rest_framework.renderers import JSONRenderer
 
 from criteria.models import MAX_WEIGHT, MIN_WEIGHT, Criterion
-from frameworks.models import Framework
+from frameworks.choice import parse_framework_choice
 
+from .documents import page_url, verdict_document
 from .models import Choice, ChoiceWeight, Question
-from .verdicts import answer_errors, load_questions
-
-# A verdict's API document, built once, is kept this long.
-DOCUMENT_SECONDS = 3600
-
-# Where the URL goes in a kept document: the first key after the id, which cannot hold it.
-EMPTY_URL = b'"url":""'
+from .questionnaire import answer_errors
 
 
 class ChoiceWeightSerializer(serializers.ModelSerializer):
@@ -60,6 +50,8 @@ class AnswerField(serializers.Field):
         return value
 
 
+# The answers are checked against the questionnaire in the context's "questions" (as
+# `questionnaire.load_questions` gives it): the one the view then scores them with.
 class RecommendationRequestSerializer(serializers.Serializer):
     answers = serializers.DictField(child=AnswerField(), required=False, default=dict)
     frameworks = serializers.ListField(
@@ -75,20 +67,13 @@ class RecommendationRequestSerializer(serializers.Serializer):
     )
 
     def validate_answers(self, answers):
-        self.questions = load_questions()
-        errors = answer_errors(answers, self.questions)
+        errors = answer_errors(answers, self.context["questions"])
         if errors:
             raise serializers.ValidationError(errors)
         return answers
 
     def validate_frameworks(self, frameworks):
-        if not frameworks:
-            raise serializers.ValidationError("Name at least one framework, or leave the list out.")
-        known = set(Framework.objects.filter(slug__in=frameworks).values_list("slug", flat=True))
-        unknown = [slug for slug in frameworks if slug not in known]
-        if unknown:
-            raise serializers.ValidationError(f"Unknown framework(s): {', '.join(unknown)}.")
-        return list(dict.fromkeys(frameworks))
+        return parse_framework_choice(frameworks, required=True)
 
     def validate_weights(self, weights):
         if not weights:
@@ -182,7 +167,9 @@ class FlipSerializer(serializers.Serializer):
 
 
 class RecommendationSerializer(serializers.Serializer):
-    """A stored verdict, frozen: the same snapshot its HTML page shows."""
+    """A stored verdict, frozen: the same snapshot its HTML page shows (built by
+    `documents.verdict_document`, which follows these fields). The snapshot's schema number is
+    how it is stored, not what it says, so the document does not carry it."""
 
     id = serializers.UUIDField()
     url = serializers.URLField(help_text="The verdict's HTML page.")
@@ -197,65 +184,4 @@ class RecommendationSerializer(serializers.Serializer):
     weights = serializers.DictField(child=serializers.FloatField())
 
     def to_representation(self, verdict):
-        return json.loads(recommendation_json(self.context["request"], verdict))
-
-    def document(self, verdict) -> dict:
-        snapshot = verdict.snapshot
-        claims = snapshot["claims"]
-        # PostgreSQL's jsonb does not keep key order, so the sides are ordered here, leader first.
-        sides = [f for f in (snapshot["leader"], snapshot["runner_up"]) if f]
-        document = {
-            "id": verdict.id,
-            "url": "",
-            "dataset_version": verdict.dataset_version,
-            "winner": snapshot["winner"],
-            "too_close_to_call": snapshot["winner"] is None,
-            "confidence": snapshot["confidence"],
-            "margin": snapshot["margin"],
-            "ranking": snapshot["ranking"],
-            "reasons": [
-                {
-                    **reason,
-                    "claims": [
-                        {**claims[str(claim_id)], "framework": framework}
-                        for framework in sides
-                        for claim_id in reason["cells"][framework]["claim_ids"]
-                    ],
-                }
-                for reason in snapshot["reasons"]
-            ],
-            "flips": snapshot["flips"],
-            "weights": snapshot["weights"],
-        }
-        return _project(self, document)
-
-
-def recommendation_json(request, verdict) -> bytes:
-    """The verdict's API document as JSON. A verdict never changes, so its document is built and
-    encoded once and kept; only the URL follows the host asking."""
-    key = f"recommendation-json:{verdict.id}"
-    encoded = cache.get(key)
-    if encoded is None:
-        encoded = JSONRenderer().render(RecommendationSerializer().document(verdict))
-        cache.set(key, encoded, DOCUMENT_SECONDS)
-    url = json.dumps(request.build_absolute_uri(verdict.get_absolute_url())).encode()
-    return encoded.replace(EMPTY_URL, b'"url":' + url, 1)
-
-
-def _project(serializer: serializers.Serializer, data: dict) -> dict:
-    """The document cut down to the serializer's declared fields, nested ones too: what
-    to_representation would give for this already plain data, at a fraction of its cost."""
-    projected = {}
-    for name, field in serializer.fields.items():
-        # A snapshot stored before a field existed gets the field's default.
-        value = data.get(name, field.default if field.default is not empty else None)
-        if callable(value):
-            value = value()
-        if isinstance(field, serializers.DictField) and isinstance(field.child, serializers.Serializer):
-            value = {key: _project(field.child, item) for key, item in value.items()}
-        elif isinstance(field, serializers.ListSerializer):
-            value = [_project(field.child, item) for item in value]
-        elif isinstance(field, serializers.Serializer):
-            value = _project(field, value)
-        projected[name] = value
-    return projected
+        return verdict_document(verdict, url=page_url(self.context["request"], verdict))

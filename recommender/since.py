@@ -1,13 +1,16 @@
 """What changed between a verdict and its re-run on newer evidence: a diff of two snapshots.
 
-Pure Python over the snapshot dicts that `verdicts.compute` stores. Snapshots stored before a key
-existed lack it (`scored_ids`, `claims`, a score), so every read has a default and a missing part
-reads as "nothing known", never as a change. Why a claim left the evidence needs the claim as it
-is now: the caller reads that (one query over `left_ids`) and passes each as a `ClaimNow`.
+Pure Python over the snapshot dicts that `snapshot.build` makes, read through `snapshot.upgrade`
+(which gives an older one the keys it lacks, `scored_ids` and `claims` among them). A part a
+snapshot does not have at all reads as "nothing known", never as a change. Why a claim left the
+evidence needs the claim as it is now: the caller reads that (one query over `left_ids`) and
+passes each as a `ClaimNow`.
 """
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+
+from .snapshot import upgrade
 
 # Differences smaller than these are rounding, not a change worth a line.
 RATING_STEP = 0.05  # of a rating, 1..5
@@ -32,14 +35,13 @@ def cells(snapshot: Mapping) -> dict[tuple[str, str], dict]:
     """(framework, criterion) -> the frozen cell, for the pair the verdict compared."""
     return {
         (framework, reason["criterion"]): cell
-        for reason in snapshot.get("reasons", [])
+        for reason in upgrade(snapshot).get("reasons", [])
         for framework, cell in reason.get("cells", {}).items()
     }
 
 
 def counted(cell: Mapping) -> list[int]:
-    # Older snapshots kept only claim_ids, the counted claims first.
-    return list(cell.get("scored_ids", cell.get("claim_ids", [])))
+    return list(cell["scored_ids"])
 
 
 def left_ids(old: Mapping, new: Mapping) -> list[int]:
@@ -50,6 +52,7 @@ def left_ids(old: Mapping, new: Mapping) -> list[int]:
 def changes(old: Mapping, new: Mapping, now: Mapping[int, ClaimNow] | None = None) -> dict:
     """Scores, winner, moved cells, added and removed claims from `old` to `new`."""
     now = now or {}
+    old, new = upgrade(old), upgrade(new)
     added = [
         _claim(i, new, framework, criterion, None)
         for framework, criterion, ids in _claim_moves(old, new, leaving=False)
@@ -146,7 +149,7 @@ def _claim_moves(old: Mapping, new: Mapping, leaving: bool):
 
 
 def _claim(claim_id: int, snapshot: Mapping, framework: str, criterion: str, why: str | None) -> dict:
-    frozen = snapshot.get("claims", {}).get(str(claim_id), {})
+    frozen = snapshot["claims"].get(str(claim_id), {})
     return {
         "id": claim_id,
         "statement": frozen.get("statement", ""),

@@ -12,11 +12,12 @@ from frameworks.versions import in_scope
 from infrastructure.page_cache import cached_page
 from infrastructure.rate_limit import limit_anonymous_posts
 
-from . import scoring, since
+from . import scoring, since, verdicts
 from .forms import QuestionnaireForm, WeightsForm, initial_answers
 from .models import Verdict
 from .presentation import FLIPS_SHOWN, method_constants, verdict_page, verdict_weights
-from .verdicts import VerdictRequest, compute, load_questions, questionnaire_version
+from .questionnaire import load_questions, questionnaire_version
+from .verdicts import VerdictRequest
 
 
 @require_safe
@@ -35,7 +36,7 @@ def questionnaire(request: HttpRequest) -> HttpResponse:
     form = QuestionnaireForm(questions, request.POST)
     if not form.is_valid():
         return render(request, "recommender/questionnaire.html", {"form": form}, status=400)
-    verdict = compute(VerdictRequest(answers=form.answers()), questions)
+    verdict = verdicts.compute_and_store(VerdictRequest(answers=form.answers()), questions=questions)
     return redirect(verdict)
 
 
@@ -51,7 +52,7 @@ def preview(request: HttpRequest) -> HttpResponse:
     form = QuestionnaireForm(questions, request.POST)
     if not form.is_valid():
         return render(request, "recommender/_preview.html", {"form": form}, status=400)
-    verdict = compute(VerdictRequest(answers=form.answers()), questions, save=False)
+    verdict = verdicts.preview(VerdictRequest(answers=form.answers()), questions=questions)
     return render(request, "recommender/_preview.html", {"page": verdict_page(verdict.snapshot)})
 
 
@@ -79,7 +80,7 @@ def reweigh(request: HttpRequest, verdict_id) -> HttpResponse:
     form = _weights_form(weights, request.POST)
     if not form.is_valid():
         return _render_weights(request, verdict, weights, form, status=400)
-    return redirect(compute(_reweighed(verdict, form)))
+    return redirect(verdicts.compute_and_store(_reweighed(verdict, form)))
 
 
 @require_POST
@@ -89,7 +90,7 @@ def weights_preview(request: HttpRequest, verdict_id) -> HttpResponse:
     form = _weights_form(verdict_weights(verdict.snapshot), request.POST)
     if not form.is_valid():
         return render(request, "recommender/_preview.html", {"form": form}, status=400)
-    projected = compute(_reweighed(verdict, form), save=False)
+    projected = verdicts.preview(_reweighed(verdict, form))
     return render(request, "recommender/_preview.html", {"page": verdict_page(projected.snapshot)})
 
 
@@ -101,7 +102,9 @@ def _weights_form(weights: list[dict], data=None) -> WeightsForm:
 
 
 def _reweighed(verdict: Verdict, form: WeightsForm) -> VerdictRequest:
-    return VerdictRequest(verdict.answers, form.cleaned_data, verdict.frameworks)
+    return VerdictRequest(
+        answers=verdict.answers, weight_overrides=form.cleaned_data, frameworks=verdict.frameworks
+    )
 
 
 @require_POST
@@ -109,8 +112,13 @@ def _reweighed(verdict: Verdict, form: WeightsForm) -> VerdictRequest:
 def rerun(request: HttpRequest, verdict_id) -> HttpResponse:
     """The same answers and weights on the evidence as it is now."""
     verdict = get_object_or_404(Verdict, pk=verdict_id)
-    again = VerdictRequest(verdict.answers, verdict.weight_overrides, verdict.frameworks, rerun_of=verdict.id)
-    return redirect(compute(again))
+    again = VerdictRequest(
+        answers=verdict.answers,
+        weight_overrides=verdict.weight_overrides,
+        frameworks=verdict.frameworks,
+        rerun_of=verdict.id,
+    )
+    return redirect(verdicts.compute_and_store(again))
 
 
 @require_safe
@@ -197,4 +205,7 @@ def widen(request: HttpRequest, verdict_id, framework: str) -> HttpResponse:
         context = {"verdict": verdict, "added": names[framework], "compared": compared}
         return render(request, "recommender/widen.html", context)
     widened = [*verdict.frameworks, framework]
-    return redirect(compute(VerdictRequest(verdict.answers, verdict.weight_overrides, widened)))
+    widened_request = VerdictRequest(
+        answers=verdict.answers, weight_overrides=verdict.weight_overrides, frameworks=widened
+    )
+    return redirect(verdicts.compute_and_store(widened_request))

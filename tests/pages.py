@@ -3,7 +3,7 @@
 from django.urls import reverse
 
 from frameworks.models import Claim
-from recommender.verdicts import VerdictRequest, compute
+from recommender.verdicts import VerdictRequest, compute_and_store
 
 # Stand for a stored verdict's page, its weights page and the page adding FastAPI to its comparison
 # (see resolve_page).
@@ -27,7 +27,7 @@ def resolve_page(path: str) -> str:
     """The path itself; for "source" and "claim" the page of the newest published Django claim; for
     the VERDICT_PAGES those pages of a new verdict for a content site."""
     if path in VERDICT_PAGES:
-        verdict = compute(VerdictRequest(answers={"project": ["content-site"]}))
+        verdict = compute_and_store(VerdictRequest(answers={"project": ["content-site"]}))
         return reverse(f"recommender:{path}", args=[verdict.id, *(["fastapi"] if path == "widen" else [])])
     if path not in {"source", "claim"}:
         return path
@@ -39,7 +39,7 @@ def resolve_page(path: str) -> str:
 
 def public_forms() -> dict[str, str]:
     """Every form a visitor can post, by name: the address it posts to."""
-    verdict = compute(VerdictRequest(answers={"project": ["content-site"]}))
+    verdict = compute_and_store(VerdictRequest(answers={"project": ["content-site"]}))
     claim = Claim.objects.published().first()
     return {
         "questionnaire": "/questionnaire/",

@@ -11,7 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from frameworks.models import Claim, Source, SourceChange
-from recommender.verdicts import VerdictRequest, compute
+from recommender.verdicts import VerdictRequest, compute_and_store
 from tests.conftest import token_client
 
 pytestmark = pytest.mark.usefixtures("seeded")
@@ -76,7 +76,7 @@ def ids(editor, reviewer):
     draft = Claim.objects.create(
         framework=claim.framework, criterion=claim.criterion, source=claim.source, statement="D.", rating=3
     )
-    verdict = compute(VerdictRequest(answers={}))
+    verdict = compute_and_store(VerdictRequest(answers={}))
     return {
         "/api/claims/{id}/": draft.pk,
         "/api/sources/{id}/": Source.objects.first().pk,

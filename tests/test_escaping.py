@@ -6,7 +6,7 @@ from django.utils.html import escape
 
 from criteria.models import Criterion
 from frameworks.models import Claim, ProblemReport, Source
-from recommender.verdicts import VerdictRequest, compute
+from recommender.verdicts import VerdictRequest, compute_and_store
 from tests.pages import BROWSE_PAGES, VERDICT_PAGES, resolve_page
 
 pytestmark = pytest.mark.django_db
@@ -41,7 +41,7 @@ def test_it_reaches_the_pages_it_should(client):
     claim = Claim.objects.published().filter(framework__slug="django").latest("pk")
     for path in [reverse("frameworks:claim", args=[claim.pk]), "/criteria/", "/sources/"]:
         assert SHOWN in client.get(path).content.decode(), path
-    verdict = compute(VerdictRequest(answers={"project": ["content-site"]}))
+    verdict = compute_and_store(VerdictRequest(answers={"project": ["content-site"]}))
     assert SHOWN in client.get(verdict.get_absolute_url()).content.decode()
 
 

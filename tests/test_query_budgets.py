@@ -7,7 +7,7 @@ from criteria.models import Criterion
 from frameworks import synthetic
 from frameworks.models import Claim, Framework, Source
 from infrastructure.versioned_cache import forget_in_process
-from recommender.verdicts import VerdictRequest, compute
+from recommender.verdicts import VerdictRequest, compute_and_store
 from tests.pages import resolve_page
 
 pytestmark = pytest.mark.usefixtures("seeded")
@@ -71,7 +71,7 @@ def test_a_re_run_verdict_page_says_what_changed_within_budget(client, django_as
     """The version, the verdict joined to the one it re-ran, and why claims left: one query for all."""
     if size == "generated":
         grow_the_dataset()
-    old = compute(VerdictRequest(answers={slug: [choice] for slug, choice in ANSWERS.items()}))
+    old = compute_and_store(VerdictRequest(answers={slug: [choice] for slug, choice in ANSWERS.items()}))
     counted = [i for r in old.snapshot["reasons"] for c in r["cells"].values() for i in c["scored_ids"]]
     Claim.objects.filter(pk__in=counted[:5]).update(status=Claim.Status.RETIRED, retired_reason="Overtaken.")
     response = client.post(f"{old.get_absolute_url()}rerun/")

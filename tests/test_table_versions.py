@@ -6,7 +6,7 @@ from django.db import connection, transaction
 from frameworks.evidence import EVIDENCE_MODELS, dataset_version
 from frameworks.models import Claim
 from infrastructure.data_versions import tables_version
-from recommender.verdicts import QUESTIONNAIRE_MODELS
+from recommender.questionnaire import QUESTIONNAIRE_MODELS
 from tests.factories import ClaimFactory
 
 pytestmark = pytest.mark.django_db

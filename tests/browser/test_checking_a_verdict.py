@@ -6,7 +6,7 @@ from playwright.sync_api import Page, expect
 
 from frameworks.models import Claim
 from recommender.models import Verdict
-from recommender.verdicts import VerdictRequest, compute
+from recommender.verdicts import VerdictRequest, compute_and_store
 
 pytestmark = [
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
@@ -15,7 +15,7 @@ pytestmark = [
 
 
 def test_a_visitor_follows_a_quoted_claim_from_the_verdict_and_reports_a_problem(live_server, page: Page):
-    verdict = compute(VerdictRequest(answers={"project": ["content-site"]}))
+    verdict = compute_and_store(VerdictRequest(answers={"project": ["content-site"]}))
     page.goto(f"{live_server.url}{verdict.get_absolute_url()}")
     first_claim = page.locator("article.reason .claim .statement a").first
     statement = first_claim.inner_text()
@@ -33,7 +33,7 @@ def test_a_visitor_follows_a_quoted_claim_from_the_verdict_and_reports_a_problem
 
 
 def test_a_visitor_adds_a_framework_to_the_comparison_with_the_keyboard(live_server, page: Page):
-    verdict = compute(VerdictRequest(answers={"project": ["rest-api"]}))
+    verdict = compute_and_store(VerdictRequest(answers={"project": ["rest-api"]}))
     page.goto(f"{live_server.url}{verdict.get_absolute_url()}")
     page.get_by_role("link", name="Add FastAPI to the comparison").focus()
     page.keyboard.press("Enter")

@@ -8,7 +8,7 @@ from playwright.sync_api import Page, expect
 
 from frameworks.models import Claim
 from recommender.models import Verdict
-from recommender.verdicts import VerdictRequest, compute
+from recommender.verdicts import VerdictRequest, compute_and_store
 from tests.pages import BROWSE_PAGES, VERDICT_PAGES, resolve_page
 
 pytestmark = [
@@ -67,7 +67,7 @@ def test_the_preview_follows_the_answers_without_a_reload(live_server, page: Pag
 
 
 def test_editing_a_weight_gives_a_new_verdict(live_server, page: Page):
-    verdict = compute(VerdictRequest(answers={"project": ["content-site"]}))
+    verdict = compute_and_store(VerdictRequest(answers={"project": ["content-site"]}))
     page.goto(f"{live_server.url}{verdict.get_absolute_url()}")
     page.get_by_role("link", name="Change the weights and re-score").click()
     page.get_by_role("spinbutton", name="Admin back-office").fill("0")
@@ -134,7 +134,7 @@ def serious_violations(page: Page) -> list:
 
 
 def test_the_weights_page_projects_the_verdict_as_a_weight_moves(live_server, page: Page):
-    verdict = compute(VerdictRequest())  # no answers: Django, narrowly
+    verdict = compute_and_store(VerdictRequest())  # no answers: Django, narrowly
     page.goto(f"{live_server.url}{reverse('recommender:weights', args=[verdict.id])}")
     preview = page.locator("#preview-body .preview-headline")
     expect(preview).to_have_attribute("data-winner", "django")
@@ -151,7 +151,7 @@ def test_the_weights_page_projects_the_verdict_as_a_weight_moves(live_server, pa
 
 
 def test_a_preview_that_fails_keeps_the_last_projection_and_says_so(live_server, page: Page):
-    verdict = compute(VerdictRequest())
+    verdict = compute_and_store(VerdictRequest())
     page.goto(f"{live_server.url}{reverse('recommender:weights', args=[verdict.id])}")
     preview = page.locator("#preview-body .preview-headline")
     expect(preview).to_have_attribute("data-winner", "django")
@@ -164,7 +164,7 @@ def test_a_preview_that_fails_keeps_the_last_projection_and_says_so(live_server,
 
 
 def test_every_weight_at_0_is_refused_in_the_preview_too(live_server, page: Page):
-    verdict = compute(VerdictRequest(answers={"project": ["content-site"]}))
+    verdict = compute_and_store(VerdictRequest(answers={"project": ["content-site"]}))
     page.goto(f"{live_server.url}{reverse('recommender:weights', args=[verdict.id])}")
     expect(page.locator("#preview-body .preview-headline")).to_be_visible()
     for field in page.locator("input[type=number]").all():
@@ -174,7 +174,7 @@ def test_every_weight_at_0_is_refused_in_the_preview_too(live_server, page: Page
 
 def rerun_after_a_retirement() -> tuple[Verdict, Claim]:
     """A verdict, then one of the claims it counted retired: the evidence has changed since."""
-    verdict = compute(VerdictRequest(answers={"project": ["content-site"]}))
+    verdict = compute_and_store(VerdictRequest(answers={"project": ["content-site"]}))
     claim = Claim.objects.get(pk=verdict.snapshot["reasons"][0]["cells"]["django"]["scored_ids"][0])
     Claim.objects.filter(pk=claim.pk).update(status=Claim.Status.RETIRED, retired_reason="Overtaken.")
     return verdict, claim
@@ -197,12 +197,12 @@ def test_a_re_run_says_what_changed_since_the_old_verdict(live_server, page: Pag
 
 def rerun_page(live_server) -> str:
     verdict, _ = rerun_after_a_retirement()
-    again = compute(VerdictRequest(answers=verdict.answers, rerun_of=verdict.id))
+    again = compute_and_store(VerdictRequest(answers=verdict.answers, rerun_of=verdict.id))
     return f"{live_server.url}{again.get_absolute_url()}"
 
 
 def weights_page(live_server) -> str:
-    return f"{live_server.url}{reverse('recommender:weights', args=[compute(VerdictRequest()).id])}"
+    return f"{live_server.url}{reverse('recommender:weights', args=[compute_and_store(VerdictRequest()).id])}"
 
 
 @pytest.mark.parametrize("url", [weights_page, rerun_page], ids=["weights", "rerun"])

@@ -6,7 +6,7 @@ from django.utils import timezone
 from frameworks.evidence import build_matrix, load_matrix
 from frameworks.models import Claim
 from infrastructure.versioned_cache import forget_in_process
-from recommender.verdicts import VerdictRequest, compute
+from recommender.verdicts import VerdictRequest, compute_and_store
 from tests.factories import ClaimFactory
 from tests.frameworks.test_admin import retire_in_admin
 
@@ -47,7 +47,7 @@ def test_the_cached_matrix_equals_a_fresh_build():
 
 
 def test_a_claim_published_through_the_api_shows_in_the_very_next_verdict(editor, editor_api, reviewer_api):
-    before = compute(VerdictRequest(answers={}))
+    before = compute_and_store(VerdictRequest(answers={}))
     decisive = decisive_claim(before)
     draft = ClaimFactory(
         framework=decisive.framework,
@@ -57,21 +57,23 @@ def test_a_claim_published_through_the_api_shows_in_the_very_next_verdict(editor
         rating=1,
     )
     assert editor_api.post(f"{CLAIMS}{draft.id}/submit/").status_code == 200
-    assert compute(VerdictRequest(answers={})).snapshot == before.snapshot  # a draft changes nothing
+    assert (
+        compute_and_store(VerdictRequest(answers={})).snapshot == before.snapshot
+    )  # a draft changes nothing
 
     assert reviewer_api.post(f"{CLAIMS}{draft.id}/publish/").status_code == 200
-    after = compute(VerdictRequest(answers={}))
+    after = compute_and_store(VerdictRequest(answers={}))
     assert after.dataset_version != before.dataset_version
     assert ranking(after)[draft.framework.slug] < ranking(before)[draft.framework.slug]
 
 
 def test_a_claim_retired_in_the_admin_shows_in_the_very_next_verdict(reviewer_client):
-    before = compute(VerdictRequest(answers={}))
+    before = compute_and_store(VerdictRequest(answers={}))
     decisive = decisive_claim(before)
     response = retire_in_admin(reviewer_client, decisive)
     assert response.status_code == 200
     decisive.refresh_from_db()
     assert decisive.status == Claim.Status.RETIRED
-    after = compute(VerdictRequest(answers={}))
+    after = compute_and_store(VerdictRequest(answers={}))
     assert str(decisive.pk) in before.snapshot["claims"]
     assert str(decisive.pk) not in after.snapshot["claims"]

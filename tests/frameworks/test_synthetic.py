@@ -7,7 +7,7 @@ from django.core.management import CommandError, call_command
 
 from frameworks.evidence import load_matrix
 from frameworks.models import Claim, Framework
-from recommender.verdicts import VerdictRequest, compute
+from recommender.verdicts import VerdictRequest, preview
 
 pytestmark = pytest.mark.usefixtures("seeded")
 
@@ -27,7 +27,7 @@ def visitor_view(client) -> dict:
         "claims": client.get("/api/claims/").json()["count"],
         "compare": client.get("/compare/").content.count(b"<tr"),
         "changes": client.get("/changes/").content.count(b"<li"),
-        "verdict": compute(VerdictRequest(answers={}), save=False).snapshot["ranking"],
+        "verdict": preview(VerdictRequest(answers={})).snapshot["ranking"],
     }
 
 

@@ -8,14 +8,14 @@ result is a contested cell, shown as such, and no confident winner.
 
 import pytest
 
-from recommender.verdicts import VerdictRequest, compute
+from recommender.verdicts import VerdictRequest, compute_and_store
 
 pytestmark = pytest.mark.usefixtures("seeded")
 
 
 def verdict_for(**answers) -> dict:
     answers = {q: c if isinstance(c, list) else [c] for q, c in answers.items()}
-    return compute(VerdictRequest(answers=answers)).snapshot
+    return compute_and_store(VerdictRequest(answers=answers)).snapshot
 
 
 def cell(snapshot: dict, criterion: str, framework: str) -> dict:
@@ -157,6 +157,6 @@ def test_where_the_articles_disagree_the_cell_is_contested_and_no_winner_is_conf
 @pytest.mark.parametrize(("answers", "criterion"), CONTESTED)
 def test_the_verdict_page_shows_the_disagreement(client, answers, criterion):
     snapshot_answers = {q: [c] for q, c in answers.items()}
-    verdict = compute(VerdictRequest(answers=snapshot_answers))
+    verdict = compute_and_store(VerdictRequest(answers=snapshot_answers))
     page = client.get(verdict.get_absolute_url()).content.decode()
     assert "sources disagree" in page or "contested" in page

@@ -8,7 +8,7 @@ from django.utils.html import escape
 
 from frameworks.models import Claim
 from recommender.models import Verdict
-from recommender.verdicts import VerdictRequest, compute
+from recommender.verdicts import VerdictRequest, compute_and_store
 from tests.factories import ClaimFactory
 
 pytestmark = pytest.mark.usefixtures("seeded")
@@ -37,7 +37,7 @@ def score(verdict: Verdict, framework: str) -> float:
 
 
 def test_a_re_run_says_which_claims_left_and_came_and_how_the_scores_moved(client, reviewer):
-    old = compute(VerdictRequest(answers=CONTENT_SITE))
+    old = compute_and_store(VerdictRequest(answers=CONTENT_SITE))
     retired = counted_claim(old, "django")
     retired.retire(reviewer, "Its source withdrew the page.")
     retired.save()
@@ -70,7 +70,7 @@ def test_a_re_run_says_which_claims_left_and_came_and_how_the_scores_moved(clien
 
 
 def test_a_superseded_claim_is_said_to_be_superseded_and_stays_linked(client):
-    old = compute(VerdictRequest(answers=CONTENT_SITE))
+    old = compute_and_store(VerdictRequest(answers=CONTENT_SITE))
     earlier = counted_claim(old, "flask")
     successor = ClaimFactory(
         framework=earlier.framework, criterion=earlier.criterion, rating=earlier.rating, statement="Restated."
@@ -85,7 +85,7 @@ def test_a_superseded_claim_is_said_to_be_superseded_and_stays_linked(client):
 
 
 def test_re_running_again_finds_the_same_re_run_and_a_fresh_verdict_is_kept_apart(client):
-    old = compute(VerdictRequest(answers=CONTENT_SITE))
+    old = compute_and_store(VerdictRequest(answers=CONTENT_SITE))
     Claim.objects.filter(pk=counted_claim(old, "django").pk).update(
         status=Claim.Status.RETIRED, retired_reason="Overtaken."
     )
@@ -93,20 +93,20 @@ def test_re_running_again_finds_the_same_re_run_and_a_fresh_verdict_is_kept_apar
     again, _ = rerun(client, old)
     assert again == first
     # The same request made afresh is its own verdict, with no "since" on its page.
-    fresh = compute(VerdictRequest(answers=CONTENT_SITE))
+    fresh = compute_and_store(VerdictRequest(answers=CONTENT_SITE))
     assert fresh != first and fresh.rerun_of is None
     assert "What changed since" not in client.get(fresh.get_absolute_url()).content.decode()
 
 
 def test_a_re_run_on_unchanged_evidence_says_nothing_changed(client):
-    old = compute(VerdictRequest(answers=CONTENT_SITE))
+    old = compute_and_store(VerdictRequest(answers=CONTENT_SITE))
     _, url = rerun(client, old)
     shown = since_section(client.get(url).content.decode())
     assert "Nothing it rests on has changed" in shown
 
 
 def test_the_difference_is_part_of_the_cached_page(client, django_assert_num_queries):
-    old = compute(VerdictRequest(answers=CONTENT_SITE))
+    old = compute_and_store(VerdictRequest(answers=CONTENT_SITE))
     Claim.objects.filter(pk=counted_claim(old, "django").pk).update(
         status=Claim.Status.RETIRED, retired_reason="Overtaken."
     )
@@ -118,7 +118,7 @@ def test_the_difference_is_part_of_the_cached_page(client, django_assert_num_que
 
 
 def test_when_the_old_verdict_is_deleted_the_re_run_still_renders_without_the_difference(client):
-    old = compute(VerdictRequest(answers=CONTENT_SITE))
+    old = compute_and_store(VerdictRequest(answers=CONTENT_SITE))
     Claim.objects.filter(pk=counted_claim(old, "django").pk).update(
         status=Claim.Status.RETIRED, retired_reason="Overtaken."
     )

@@ -9,7 +9,7 @@ from criteria.models import Criterion
 from frameworks.models import Framework
 from infrastructure.versioned_cache import forget_in_process
 from recommender.models import Verdict
-from recommender.verdicts import VerdictRequest, compute
+from recommender.verdicts import VerdictRequest, compute_and_store
 from tests.factories import ClaimFactory
 from tests.text import visible_text
 
@@ -18,7 +18,7 @@ pytestmark = pytest.mark.usefixtures("seeded")
 
 def verdict_for(**answers):
     answers = {q: c if isinstance(c, list) else [c] for q, c in answers.items()}
-    return compute(VerdictRequest(answers=answers)).snapshot
+    return compute_and_store(VerdictRequest(answers=answers)).snapshot
 
 
 def test_async_as_a_must_have_rules_out_flask_and_says_why():
@@ -33,7 +33,7 @@ def test_other_frameworks_are_listed_without_changing_the_featured_pair():
     featured = [r["framework"] for r in snapshot["ranking"]]
     assert featured[0] in {"flask", "django"} and set(featured) == {"flask", "django"}
     assert "fastapi" in [r["framework"] for r in snapshot["also_worth_a_look"]]
-    three_way = compute(
+    three_way = compute_and_store(
         VerdictRequest(answers={"project": ["rest-api"]}, frameworks=["flask", "django", "fastapi"])
     )
     order = [r["framework"] for r in three_way.snapshot["ranking"] if r["framework"] != "fastapi"]
@@ -49,32 +49,34 @@ def test_a_stored_verdict_reproduces_its_confidence():
 
 def test_the_same_request_on_the_same_evidence_gets_the_stored_verdict_not_a_copy():
     asked = VerdictRequest(answers={"project": ["content-site"]})
-    first = compute(asked)
-    assert compute(VerdictRequest(answers={"project": ["content-site"]})).pk == first.pk
-    assert compute(VerdictRequest(answers={"project": ["rest-api"]})).pk != first.pk
+    first = compute_and_store(asked)
+    assert compute_and_store(VerdictRequest(answers={"project": ["content-site"]})).pk == first.pk
+    assert compute_and_store(VerdictRequest(answers={"project": ["rest-api"]})).pk != first.pk
     assert (
-        compute(VerdictRequest(answers={"project": ["content-site"]}, weight_overrides={"orm": 0})).pk
+        compute_and_store(
+            VerdictRequest(answers={"project": ["content-site"]}, weight_overrides={"orm": 0})
+        ).pk
         != first.pk
     )
 
 
 def test_new_evidence_gets_a_new_verdict_for_the_same_request():
-    first = compute(VerdictRequest(answers={}))
+    first = compute_and_store(VerdictRequest(answers={}))
     ClaimFactory(framework=Framework.objects.get(slug="flask"), criterion=Criterion.objects.get(slug="orm"))
-    again = compute(VerdictRequest(answers={}))
+    again = compute_and_store(VerdictRequest(answers={}))
     assert again.pk != first.pk and again.dataset_version != first.dataset_version
 
 
 def test_a_forgotten_cache_still_finds_the_stored_verdict():
-    first = compute(VerdictRequest(answers={"team": ["solo"]}))
+    first = compute_and_store(VerdictRequest(answers={"team": ["solo"]}))
     cache.clear()
     forget_in_process()
-    assert compute(VerdictRequest(answers={"team": ["solo"]})).pk == first.pk
+    assert compute_and_store(VerdictRequest(answers={"team": ["solo"]})).pk == first.pk
     assert Verdict.objects.count() == 1
 
 
 def test_frameworks_without_evidence_are_not_scored_but_say_what_is_missing(client):
-    verdict = compute(VerdictRequest(answers={}))
+    verdict = compute_and_store(VerdictRequest(answers={}))
     tornado = next(r for r in verdict.snapshot["also_worth_a_look"] if r["framework"] == "tornado")
     assert tornado["lacks_evidence"] and tornado["excluded_reason"].startswith(
         "not enough evidence to compare"
@@ -85,14 +87,14 @@ def test_frameworks_without_evidence_are_not_scored_but_say_what_is_missing(clie
 
 
 def test_comparing_with_a_framework_without_evidence_names_no_winner():
-    verdict = compute(VerdictRequest(answers={}, frameworks=["flask", "tornado"]))
+    verdict = compute_and_store(VerdictRequest(answers={}, frameworks=["flask", "tornado"]))
     assert verdict.snapshot["winner"] is None and verdict.snapshot["leader"] == "flask"
     tornado = next(r for r in verdict.snapshot["ranking"] if r["framework"] == "tornado")
     assert tornado["lacks_evidence"]
 
 
 def test_a_verdict_page_without_enough_evidence_says_so(client):
-    verdict = compute(VerdictRequest(answers={}, frameworks=["flask", "tornado"]))
+    verdict = compute_and_store(VerdictRequest(answers={}, frameworks=["flask", "tornado"]))
     page = client.get(verdict.get_absolute_url()).content.decode()
     assert "Not enough evidence to compare" in page and "Too close to call" not in page
     assert "Tornado is out: not enough evidence to compare" in page

@@ -5,7 +5,7 @@ from django.urls import reverse
 
 from recommender.forms import ALL_WEIGHTS_ZERO
 from recommender.models import Verdict
-from recommender.verdicts import VerdictRequest, compute
+from recommender.verdicts import VerdictRequest, compute_and_store
 
 pytestmark = pytest.mark.usefixtures("seeded")
 
@@ -23,7 +23,7 @@ def weights_url(verdict: Verdict) -> str:
 
 
 def test_the_weights_page_asks_for_a_live_preview_and_still_works_as_a_plain_form(client):
-    verdict = compute(VerdictRequest())
+    verdict = compute_and_store(VerdictRequest())
     page = client.get(weights_url(verdict)).content.decode()
     assert f'data-preview-url="{preview_url(verdict)}"' in page
     assert f'action="{weights_url(verdict)}"' in page and 'aria-live="polite"' in page
@@ -33,7 +33,7 @@ def test_the_weights_page_asks_for_a_live_preview_and_still_works_as_a_plain_for
 
 
 def test_the_preview_projects_the_verdict_the_post_would_give_without_storing_it(client):
-    verdict = compute(VerdictRequest())
+    verdict = compute_and_store(VerdictRequest())
     assert verdict.snapshot["winner"] == "django"
     posted = {**weights_of(verdict), "fit-iot": 10}
     before = Verdict.objects.count()
@@ -51,7 +51,7 @@ def test_the_preview_projects_the_verdict_the_post_would_give_without_storing_it
 
 
 def test_the_preview_of_unchanged_weights_is_the_verdict_itself(client):
-    verdict = compute(VerdictRequest(answers={"project": ["content-site"]}))
+    verdict = compute_and_store(VerdictRequest(answers={"project": ["content-site"]}))
     fragment = client.post(preview_url(verdict), weights_of(verdict)).content.decode()
     assert 'data-winner="django"' in fragment
     assert f"{verdict.snapshot['ranking'][0]['score']:.1f} / 100" in fragment
@@ -59,7 +59,7 @@ def test_the_preview_of_unchanged_weights_is_the_verdict_itself(client):
 
 @pytest.mark.parametrize("url", [weights_url, preview_url])
 def test_every_weight_at_0_is_refused_with_a_message_not_scored(client, url):
-    verdict = compute(VerdictRequest())
+    verdict = compute_and_store(VerdictRequest())
     before = Verdict.objects.count()
     response = client.post(url(verdict), {slug: 0 for slug in verdict.snapshot["weights"]})
     assert response.status_code == 400
@@ -79,7 +79,7 @@ def test_every_weight_at_0_is_refused_with_a_message_not_scored(client, url):
     ],
 )
 def test_a_weight_that_is_not_a_whole_number_from_0_to_10_is_refused_with_400(client, url, value, message):
-    verdict = compute(VerdictRequest())
+    verdict = compute_and_store(VerdictRequest())
     response = client.post(url(verdict), {**weights_of(verdict), "orm": value})
     page = response.content.decode()
     assert response.status_code == 400 and message in page
@@ -89,12 +89,12 @@ def test_a_weight_that_is_not_a_whole_number_from_0_to_10_is_refused_with_400(cl
 
 def test_the_preview_of_an_unknown_verdict_is_a_404_and_a_get_is_refused(client):
     assert client.post("/verdict/00000000-0000-0000-0000-000000000000/weights/preview/").status_code == 404
-    assert client.get(preview_url(compute(VerdictRequest()))).status_code == 405
+    assert client.get(preview_url(compute_and_store(VerdictRequest()))).status_code == 405
 
 
 def test_a_must_have_set_to_0_on_the_weights_page_no_longer_excludes(client):
     # Answering that websockets matter makes async support a must-have, which Flask is below.
-    verdict = compute(VerdictRequest(answers={"async": ["yes"]}))
+    verdict = compute_and_store(VerdictRequest(answers={"async": ["yes"]}))
     flask = next(r for r in verdict.snapshot["ranking"] if r["framework"] == "flask")
     assert verdict.snapshot["must_haves"] == ["async-support"]
     assert flask["excluded_reason"] == "below the bar on a must-have: Async support"

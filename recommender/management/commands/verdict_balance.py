@@ -2,7 +2,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from frameworks.evidence import load_matrix
 from recommender.balance import balance
-from recommender.verdicts import load_questions
+from recommender.questionnaire import load_questions
 
 
 class Command(BaseCommand):
