@@ -5,6 +5,7 @@ from django.contrib.auth.models import Group, User
 
 from criteria.models import Criterion
 from frameworks.models import Claim, Framework, Source
+from recommender.models import Choice, ChoiceWeight, Question
 
 
 class CriterionFactory(factory.django.DjangoModelFactory):
@@ -59,6 +60,37 @@ class ClaimFactory(factory.django.DjangoModelFactory):
     retired_reason = factory.LazyAttribute(
         lambda claim: "Retired in a test." if claim.status == Claim.Status.RETIRED else ""
     )
+
+
+class QuestionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Question
+        django_get_or_create = ["slug"]
+
+    slug = factory.Sequence(lambda n: f"question-{n}")
+    text = factory.Sequence(lambda n: f"Question {n}?")
+    position = factory.Sequence(lambda n: n)
+
+
+class ChoiceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Choice
+        django_get_or_create = ["question", "slug"]
+
+    question = factory.SubFactory(QuestionFactory)
+    slug = factory.Sequence(lambda n: f"choice-{n}")
+    label = factory.Sequence(lambda n: f"Choice {n}")
+    position = factory.Sequence(lambda n: n)
+
+
+class ChoiceWeightFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ChoiceWeight
+
+    choice = factory.SubFactory(ChoiceFactory)
+    criterion = factory.SubFactory(CriterionFactory)
+    delta = 3
+    why = "It matters for this answer."
 
 
 class UserFactory(factory.django.DjangoModelFactory):

@@ -21,11 +21,6 @@ def test_rating_outside_1_to_5_is_refused_by_the_database(rating):
     raises_integrity_error(lambda: ClaimFactory(rating=rating))
 
 
-@pytest.mark.parametrize("weight", [11, 99])
-def test_default_weight_above_10_is_refused_by_the_database(weight):
-    raises_integrity_error(lambda: CriterionFactory(default_weight=weight))
-
-
 @pytest.mark.parametrize("quote", ["", "   "])
 def test_published_claim_without_quote_is_refused_by_the_database(quote):
     raises_integrity_error(lambda: ClaimFactory(status=Claim.Status.PUBLISHED, quote=quote))

@@ -6,7 +6,9 @@ from django.urls import reverse
 from infrastructure.api_support import AnonymousPostThrottle
 from recommender.models import Verdict
 
-pytestmark = pytest.mark.usefixtures("seeded")
+pytestmark = pytest.mark.django_db
+SEEDED = pytest.mark.usefixtures("seeded")
+SMALL = pytest.mark.usefixtures("small_dataset")
 
 RECOMMEND = "/api/recommendations/"
 CONTENT_SITE = {
@@ -18,6 +20,7 @@ CONTENT_SITE = {
 }
 
 
+@SEEDED
 def test_posting_answers_returns_the_stored_verdict(api):
     response = api.post(
         RECOMMEND, {"answers": {**CONTENT_SITE, "priority": ["long-term", "ship-fast"]}}, format="json"
@@ -39,6 +42,7 @@ def test_posting_answers_returns_the_stored_verdict(api):
         assert {"criterion", "current_weight", "flip_weight", "new_winner"} <= set(flip)
 
 
+@SEEDED
 def test_a_repeated_post_answers_with_the_stored_verdict_and_the_asking_host_s_url(api, settings):
     settings.ALLOWED_HOSTS = ["testserver", "localhost"]
     payload = {"answers": CONTENT_SITE}
@@ -51,18 +55,21 @@ def test_a_repeated_post_answers_with_the_stored_verdict_and_the_asking_host_s_u
     assert Verdict.objects.count() == 1
 
 
+@SEEDED
 def test_the_browsable_api_renders_the_same_verdict(api):
     body = api.post(RECOMMEND, {"answers": CONTENT_SITE}, format="json").json()
     page = api.post(RECOMMEND, {"answers": CONTENT_SITE}, format="json", HTTP_ACCEPT="text/html")
     assert page.status_code == 201 and body["id"] in page.content.decode()
 
 
+@SMALL
 def test_a_stored_verdict_reads_back_frozen(api):
     body = api.post(RECOMMEND, {"answers": {"project": "iot"}}, format="json").json()
     again = api.get(f"{RECOMMEND}{body['id']}/")
     assert again.status_code == 200 and again.json() == body
 
 
+@SMALL
 def test_frameworks_and_weight_overrides_are_honoured(api):
     body = api.post(
         RECOMMEND, {"frameworks": ["flask", "fastapi"], "weights": {"orm": 0}}, format="json"
@@ -71,6 +78,7 @@ def test_frameworks_and_weight_overrides_are_honoured(api):
     assert body["weights"]["orm"] == 0
 
 
+@SEEDED
 def test_the_api_and_the_html_page_agree_on_the_same_answers(api, client):
     body = api.post(
         RECOMMEND,
@@ -94,6 +102,7 @@ def test_the_api_and_the_html_page_agree_on_the_same_answers(api, client):
     assert f'data-winner="{body["winner"]}"' in linked
 
 
+@SMALL
 @pytest.mark.parametrize(
     ("payload", "field", "message"),
     [
@@ -118,6 +127,7 @@ def test_bad_input_gets_400_naming_the_field(api, payload, field, message):
     assert not Verdict.objects.exists()
 
 
+@SMALL
 @pytest.mark.parametrize(
     ("body", "content_type", "status"),
     [
@@ -132,6 +142,7 @@ def test_malformed_bodies_are_refused_never_a_500(api, body, content_type, statu
     assert api.generic("POST", RECOMMEND, body, content_type=content_type).status_code == status
 
 
+@SMALL
 def test_a_body_over_the_size_limit_is_refused(api, settings):
     settings.API_MAX_BODY_BYTES = 2048
     huge = '{"answers": {"experience": "' + "x" * 4096 + '"}}'
@@ -139,6 +150,7 @@ def test_a_body_over_the_size_limit_is_refused(api, settings):
     assert response.status_code == 413 and "2048 bytes" in response.json()["detail"]
 
 
+@SMALL
 def test_anonymous_posts_are_throttled_with_retry_after(api, reviewer_api, monkeypatch):
     monkeypatch.setattr(AnonymousPostThrottle, "rate", "2/minute", raising=False)
     assert [api.post(RECOMMEND, {}, format="json").status_code for _ in range(3)] == [201, 201, 429]
@@ -148,12 +160,14 @@ def test_anonymous_posts_are_throttled_with_retry_after(api, reviewer_api, monke
     assert reviewer_api.post(RECOMMEND, {}, format="json").status_code == 201  # signed-in users are not
 
 
+@SMALL
 def test_questions_list_their_choices_and_weights(api):
     experience = api.get("/api/questions/experience/").json()
     assert [c["slug"] for c in experience["choices"]] == ["beginner", "intermediate", "experienced"]
     assert experience["choices"][0]["weights"][0].keys() == {"criterion", "delta", "must_have", "why"}
 
 
+@SEEDED
 def test_the_recommendation_post_uses_a_fixed_number_of_queries(api, django_assert_max_num_queries):
     with django_assert_max_num_queries(15):  # two of them count the post against the rate limit
         assert (

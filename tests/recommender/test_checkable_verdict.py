@@ -15,7 +15,9 @@ from recommender.verdicts import VerdictRequest, compute_and_store, preview
 from tests.pages import BROWSE_PAGES, VERDICT_PAGES, resolve_page
 from tests.text import visible_text
 
-pytestmark = pytest.mark.usefixtures("seeded")
+pytestmark = pytest.mark.django_db
+SEEDED = pytest.mark.usefixtures("seeded")
+SMALL = pytest.mark.usefixtures("small_dataset")
 
 ASYNC_MUST_HAVE = {"async": ["yes"]}
 
@@ -30,6 +32,7 @@ def links(html: str) -> set[str]:
     return set(re.findall(r'href="([^"#?]+)', html))
 
 
+@SEEDED
 @pytest.mark.parametrize("answers", [{"project": ["content-site"]}, {"project": ["iot"]}, ASYNC_MUST_HAVE])
 def test_every_claim_criterion_source_and_framework_on_a_verdict_links_to_its_page(client, answers):
     verdict = compute_and_store(VerdictRequest(answers=answers))
@@ -55,6 +58,7 @@ def flip_sentences(html: str) -> list[str]:
     return re.findall(r"If (.+?)\.(?: |$)", visible_text(section.split("</h2>", 1)[1]))
 
 
+@SEEDED
 @pytest.mark.parametrize("answers", [{}, {"project": ["iot"]}, {"project": ["rest-api"]}])
 def test_each_flip_on_the_page_says_what_scoring_again_at_that_weight_gives(client, answers):
     verdict = compute_and_store(VerdictRequest(answers=answers))
@@ -80,6 +84,7 @@ def test_each_flip_on_the_page_says_what_scoring_again_at_that_weight_gives(clie
                 assert outcome == f"{names[expected['new_winner']]} would win"
 
 
+@SMALL
 def test_a_must_have_verdict_names_the_must_have_and_how_to_lift_it(client):
     verdict = compute_and_store(VerdictRequest(answers=ASYNC_MUST_HAVE))
     flask = next(r for r in verdict.snapshot["ranking"] if r["framework"] == "flask")
@@ -93,6 +98,7 @@ def test_a_must_have_verdict_names_the_must_have_and_how_to_lift_it(client):
     assert "decided by a must-have, whatever the scores" in text
 
 
+@SMALL
 def test_lifting_the_must_have_on_the_weights_page_ranks_the_excluded_framework(client):
     verdict = compute_and_store(VerdictRequest(answers=ASYNC_MUST_HAVE))
     weights = {slug: round(w) for slug, w in verdict.snapshot["weights"].items()}
@@ -104,6 +110,7 @@ def test_lifting_the_must_have_on_the_weights_page_ranks_the_excluded_framework(
     assert "is out" not in visible_text(page_of(client, lifted))
 
 
+@SMALL
 def test_when_every_framework_fails_a_must_have_the_advice_works():
     # Flask below the bar on async support already; Django made to fall below it too.
     django_async = Claim.objects.published().filter(framework__slug="django", criterion__slug="async-support")
@@ -115,6 +122,7 @@ def test_when_every_framework_fails_a_must_have_the_advice_works():
     assert lifted.snapshot["leader"] is not None
 
 
+@SMALL
 def test_other_frameworks_say_their_score_why_they_were_not_compared_and_link_to_add_them(client):
     verdict = compute_and_store(VerdictRequest(answers={"project": ["rest-api"]}))
     html = page_of(client, verdict)
@@ -134,6 +142,7 @@ def test_other_frameworks_say_their_score_why_they_were_not_compared_and_link_to
             assert f'href="{add}"' in section
 
 
+@SMALL
 def test_adding_a_framework_asks_then_compares_it_too(client):
     verdict = compute_and_store(VerdictRequest(answers={"project": ["rest-api"]}))
     fastapi = Framework.objects.get(slug="fastapi")
@@ -150,6 +159,7 @@ def test_adding_a_framework_asks_then_compares_it_too(client):
     assert "which is of the frameworks chosen" in visible_text(page_of(client, widened))
 
 
+@SMALL
 def test_adding_an_unknown_or_already_compared_framework_is_a_404_or_the_same_verdict(client):
     verdict = compute_and_store(VerdictRequest(answers={}))
     unknown = reverse("recommender:widen", args=[verdict.id, "no-such-framework"])
@@ -160,6 +170,7 @@ def test_adding_an_unknown_or_already_compared_framework_is_a_404_or_the_same_ve
     assert Verdict.objects.count() == 1
 
 
+@SEEDED
 def test_a_snapshot_stored_before_flips_said_what_they_give_still_renders(client):
     verdict = compute_and_store(VerdictRequest(answers={"project": ["iot"]}))
     old = verdict.snapshot
@@ -192,6 +203,7 @@ def test_the_methodology_page_lists_every_constant_of_the_method_with_its_value(
         assert listed[f"WITNESS_WEIGHTS[{kind.value}]"] == str(weight)
 
 
+@SEEDED
 @pytest.mark.parametrize("path", ["/", "/methodology/", *VERDICT_PAGES, *BROWSE_PAGES])
 def test_pages_name_criteria_never_by_slug_print_days_one_way_and_quotes_without_markup(client, path):
     text = visible_text(client.get(resolve_page(path)).content.decode())

@@ -7,7 +7,7 @@ from django.urls import reverse
 from recommender.models import Verdict
 from tests.pages import public_forms
 
-pytestmark = pytest.mark.usefixtures("seeded")
+pytestmark = pytest.mark.usefixtures("small_dataset")
 
 RECOMMEND = "/api/recommendations/"
 

@@ -11,7 +11,7 @@ from recommender.models import Verdict
 from recommender.verdicts import VerdictRequest, compute_and_store
 from tests.factories import ClaimFactory
 
-pytestmark = pytest.mark.usefixtures("seeded")
+pytestmark = pytest.mark.usefixtures("small_dataset")
 
 CONTENT_SITE = {"project": ["content-site"], "admin": ["yes"]}
 

@@ -12,7 +12,9 @@ from recommender import presentation, scoring
 from recommender.models import Verdict
 from tests.factories import ClaimFactory, CriterionFactory
 
-pytestmark = pytest.mark.usefixtures("seeded")
+pytestmark = pytest.mark.django_db
+SEEDED = pytest.mark.usefixtures("seeded")
+SMALL = pytest.mark.usefixtures("small_dataset")
 
 QUESTIONNAIRE = reverse("recommender:questionnaire")
 CONTENT_SITE = {
@@ -30,11 +32,13 @@ def submit(client, answers):
     return Verdict.objects.get(pk=response.url.rstrip("/").rsplit("/", 1)[1])
 
 
+@SMALL
 def test_home_says_what_the_site_is_and_leads_to_the_questionnaire(client):
     page = client.get("/").content.decode()
     assert "Flask or Django?" in page and f'href="{QUESTIONNAIRE}"' in page
 
 
+@SEEDED
 def test_questionnaire_is_one_form_of_fieldsets_named_by_slug(client):
     page = client.get(QUESTIONNAIRE).content.decode()
     for slug in [
@@ -54,6 +58,7 @@ def test_questionnaire_is_one_form_of_fieldsets_named_by_slug(client):
     assert 'value="content-site"' in page and 'value="understand-internals"' in page
 
 
+@SMALL
 def test_a_link_opens_the_questionnaire_prefilled(client):
     page = client.get(QUESTIONNAIRE, {"experience": "beginner", "project": "rest-api"}).content.decode()
     assert re.search(r'value="beginner"[^>]*checked', page)
@@ -61,12 +66,14 @@ def test_a_link_opens_the_questionnaire_prefilled(client):
     assert not re.search(r'value="iot"[^>]*checked', page)
 
 
+@SEEDED
 def test_submitting_stores_a_verdict_and_redirects_to_it(client):
     verdict = submit(client, CONTENT_SITE)
     assert verdict.answers == {k: [v] for k, v in CONTENT_SITE.items()}
     assert verdict.snapshot["winner"] == "django"
 
 
+@SMALL
 @pytest.mark.parametrize("post", [{}, {"experience": "", "project": "", "admin": ""}])
 def test_an_unanswered_questionnaire_uses_the_default_weights(client, post):
     # A browser posts the checked "No answer" radio as an empty value.
@@ -76,6 +83,7 @@ def test_an_unanswered_questionnaire_uses_the_default_weights(client, post):
     assert verdict.snapshot["weights"] == defaults
 
 
+@SMALL
 @pytest.mark.parametrize(
     ("post", "message"),
     [
@@ -92,11 +100,13 @@ def test_a_tampered_post_re_renders_the_form_with_errors_and_400(client, post, m
     assert not Verdict.objects.exists()
 
 
+@SMALL
 def test_several_priorities_may_be_ticked(client):
     verdict = submit(client, {"priority": ["get-hired", "long-term"]})
     assert verdict.answers == {"priority": ["get-hired", "long-term"]}
 
 
+@SEEDED
 def test_preview_scores_without_storing(client):
     response = client.post(
         reverse("recommender:preview"),
@@ -108,6 +118,7 @@ def test_preview_scores_without_storing(client):
     assert client.post(reverse("recommender:preview"), {"experience": "wizard"}).status_code == 400
 
 
+@SEEDED
 def test_verdict_page_shows_headline_reasons_evidence_flips_weights_and_share_link(client):
     verdict = submit(client, CONTENT_SITE)
     page = client.get(verdict.get_absolute_url()).content.decode()
@@ -130,6 +141,7 @@ def test_verdict_page_shows_headline_reasons_evidence_flips_weights_and_share_li
     assert f"http://testserver{verdict.get_absolute_url()}" in page
 
 
+@SMALL
 def test_too_close_to_call_leaves_the_winner_empty(client):
     verdict = submit(client, {})
     verdict.snapshot.update(winner=None)
@@ -138,6 +150,7 @@ def test_too_close_to_call_leaves_the_winner_empty(client):
     assert 'data-winner=""' in page and "Too close to call" in page
 
 
+@SEEDED
 def test_editing_a_weight_gives_a_new_verdict(client):
     verdict = submit(client, CONTENT_SITE)
     weights = {slug: int(w) for slug, w in verdict.snapshot["weights"].items()}
@@ -150,6 +163,7 @@ def test_editing_a_weight_gives_a_new_verdict(client):
     assert again.answers == verdict.answers
 
 
+@SMALL
 def test_a_weight_outside_0_to_10_is_refused_with_400(client):
     verdict = submit(client, {})
     weights = {slug: int(w) for slug, w in verdict.snapshot["weights"].items()}
@@ -159,6 +173,7 @@ def test_a_weight_outside_0_to_10_is_refused_with_400(client):
     assert Verdict.objects.count() == 1
 
 
+@SEEDED
 def test_changed_evidence_offers_a_re_run_and_the_page_stays_frozen(client):
     verdict = submit(client, CONTENT_SITE)
     assert "The evidence has changed" not in client.get(verdict.get_absolute_url()).content.decode()
@@ -184,6 +199,7 @@ def test_methodology_is_rendered_from_the_scoring_constants(client):
     assert f"{round(scoring.CONFIDENCE_BAR * 100)}%" in page
 
 
+@SEEDED
 @pytest.mark.parametrize("extra_claims", [0, 200])
 def test_verdict_page_and_questionnaire_post_use_a_fixed_number_of_queries(
     client, django_assert_max_num_queries, extra_claims
@@ -207,6 +223,7 @@ def without_token(page: str) -> str:
     return re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "", page)
 
 
+@SEEDED
 def test_a_cached_verdict_page_costs_one_query_and_never_reads_the_claims(client, django_assert_num_queries):
     verdict = submit(client, CONTENT_SITE)
     first = client.get(verdict.get_absolute_url()).content.decode()
@@ -217,6 +234,7 @@ def test_a_cached_verdict_page_costs_one_query_and_never_reads_the_claims(client
     assert without_token(again) == without_token(first) and 'data-winner="django"' in again
 
 
+@SEEDED
 def test_a_verdict_page_without_a_form_sets_no_cookie(client):
     # Adding a framework to the comparison is asked on a page of its own, so this one has no form.
     verdict = submit(Client(), CONTENT_SITE)
@@ -226,6 +244,7 @@ def test_a_verdict_page_without_a_form_sets_no_cookie(client):
         assert "<form" not in response.content.decode()
 
 
+@SEEDED
 def test_each_visitor_gets_their_own_working_csrf_token_on_a_cached_verdict_page(client):
     verdict = submit(client, CONTENT_SITE)
     Claim.objects.filter(seed_key="django-admin-generated").update(statement="Edited since.")
@@ -241,6 +260,7 @@ def test_each_visitor_gets_their_own_working_csrf_token_on_a_cached_verdict_page
     assert CSRF_SLOT not in page and tokens[0] != tokens[1]
 
 
+@SEEDED
 def test_a_long_verdict_explains_the_deciding_criteria_in_full_and_tables_the_rest(client):
     flask = Claim.objects.filter(framework__slug="flask").first()
     for index in range(presentation.REASONS_FOR + 3):
@@ -266,6 +286,7 @@ def test_a_long_verdict_explains_the_deciding_criteria_in_full_and_tables_the_re
     assert "?frameworks=django,flask" in table
 
 
+@SEEDED
 def test_the_reasons_in_full_are_the_largest_for_and_against_never_a_weight_of_0(client):
     verdict = submit(client, {"project": "iot"})
     page = client.get(verdict.get_absolute_url()).content.decode()
@@ -279,6 +300,7 @@ def test_the_reasons_in_full_are_the_largest_for_and_against_never_a_weight_of_0
             assert f'id="reason-{reason["criterion"]}"' not in explained
 
 
+@SEEDED
 def test_the_weights_page_offers_every_criterion_and_refuses_bad_weights(client):
     verdict = submit(client, CONTENT_SITE)
     url = reverse("recommender:weights", args=[verdict.id])
@@ -290,6 +312,7 @@ def test_the_weights_page_offers_every_criterion_and_refuses_bad_weights(client)
     assert refused.status_code == 400 and "whole number from 0 to 10" in refused.content.decode()
 
 
+@SMALL
 def test_when_every_framework_fails_a_must_have_the_page_says_so(client):
     Claim.objects.filter(criterion__slug="async-support", framework__slug="django").update(rating=1)
     verdict = submit(client, {"async": "yes"})
@@ -312,6 +335,7 @@ def test_wrong_methods_are_refused_not_crashed(client, method):
     assert getattr(client, method)(QUESTIONNAIRE).status_code == 405
 
 
+@SEEDED
 def test_a_verdict_stored_before_witnesses_and_scopes_still_renders(client, api):
     verdict = submit(client, CONTENT_SITE)
     snapshot = verdict.snapshot

@@ -7,7 +7,9 @@ from recommender.forms import ALL_WEIGHTS_ZERO
 from recommender.models import Verdict
 from recommender.verdicts import VerdictRequest, compute_and_store
 
-pytestmark = pytest.mark.usefixtures("seeded")
+pytestmark = pytest.mark.django_db
+SEEDED = pytest.mark.usefixtures("seeded")
+SMALL = pytest.mark.usefixtures("small_dataset")
 
 
 def weights_of(verdict: Verdict) -> dict[str, int]:
@@ -22,6 +24,7 @@ def weights_url(verdict: Verdict) -> str:
     return reverse("recommender:weights", args=[verdict.id])
 
 
+@SEEDED
 def test_the_weights_page_asks_for_a_live_preview_and_still_works_as_a_plain_form(client):
     verdict = compute_and_store(VerdictRequest())
     page = client.get(weights_url(verdict)).content.decode()
@@ -32,6 +35,7 @@ def test_the_weights_page_asks_for_a_live_preview_and_still_works_as_a_plain_for
     assert response.status_code == 302 and response.url != verdict.get_absolute_url()
 
 
+@SEEDED
 def test_the_preview_projects_the_verdict_the_post_would_give_without_storing_it(client):
     verdict = compute_and_store(VerdictRequest())
     assert verdict.snapshot["winner"] == "django"
@@ -50,6 +54,7 @@ def test_the_preview_projects_the_verdict_the_post_would_give_without_storing_it
     assert f"{stored.snapshot['ranking'][0]['score']:.1f} / 100" in fragment
 
 
+@SEEDED
 def test_the_preview_of_unchanged_weights_is_the_verdict_itself(client):
     verdict = compute_and_store(VerdictRequest(answers={"project": ["content-site"]}))
     fragment = client.post(preview_url(verdict), weights_of(verdict)).content.decode()
@@ -57,6 +62,7 @@ def test_the_preview_of_unchanged_weights_is_the_verdict_itself(client):
     assert f"{verdict.snapshot['ranking'][0]['score']:.1f} / 100" in fragment
 
 
+@SMALL
 @pytest.mark.parametrize("url", [weights_url, preview_url])
 def test_every_weight_at_0_is_refused_with_a_message_not_scored(client, url):
     verdict = compute_and_store(VerdictRequest())
@@ -67,6 +73,7 @@ def test_every_weight_at_0_is_refused_with_a_message_not_scored(client, url):
     assert Verdict.objects.count() == before
 
 
+@SMALL
 @pytest.mark.parametrize("url", [weights_url, preview_url])
 @pytest.mark.parametrize(
     ("value", "message"),
@@ -87,11 +94,13 @@ def test_a_weight_that_is_not_a_whole_number_from_0_to_10_is_refused_with_400(cl
     assert Verdict.objects.count() == 1
 
 
+@SMALL
 def test_the_preview_of_an_unknown_verdict_is_a_404_and_a_get_is_refused(client):
     assert client.post("/verdict/00000000-0000-0000-0000-000000000000/weights/preview/").status_code == 404
     assert client.get(preview_url(compute_and_store(VerdictRequest()))).status_code == 405
 
 
+@SMALL
 def test_a_must_have_set_to_0_on_the_weights_page_no_longer_excludes(client):
     # Answering that websockets matter makes async support a must-have, which Flask is below.
     verdict = compute_and_store(VerdictRequest(answers={"async": ["yes"]}))

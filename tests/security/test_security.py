@@ -12,8 +12,8 @@ import pytest
 from django.conf import settings as project_settings
 from django.test import Client
 
+from tests.compare_site.test_settings import SET_BY_TESTS, load_settings
 from tests.pages import public_forms
-from tests.test_settings import SET_BY_TESTS, load_settings
 
 # What a production deployment sets (README, "Deployment"): everything else is the default.
 PRODUCTION = {"SECRET_KEY": string.ascii_letters + string.digits, "ALLOWED_HOSTS": "chooser.example.org"}

@@ -31,7 +31,7 @@ class CountingHasher(MD5PasswordHasher):
 
 @pytest.fixture(autouse=True)
 def counted_hashing(settings):
-    settings.PASSWORD_HASHERS = ["tests.test_login_lockout.CountingHasher"]
+    settings.PASSWORD_HASHERS = ["tests.security.test_login_lockout.CountingHasher"]
     CountingHasher.computed = 0
 
 

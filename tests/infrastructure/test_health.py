@@ -7,7 +7,7 @@ from django.db import OperationalError
 from django.test import RequestFactory
 
 from infrastructure.middleware import DatabaseUnavailable
-from tests.test_settings import load_settings
+from tests.compare_site.test_settings import load_settings
 
 pytestmark = pytest.mark.django_db
 

@@ -1,6 +1,6 @@
 """The Redis cache tolerates an unreachable Redis as a cache that keeps nothing, and says so once.
 
-The site under gunicorn with Redis stopped, hung and back is in tests/test_faults.py.
+The site under gunicorn with Redis stopped, hung and back is in tests/operations/test_faults.py.
 """
 
 import logging

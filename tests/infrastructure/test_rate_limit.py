@@ -10,7 +10,7 @@ from django.db import connection
 from infrastructure import rate_limit
 from infrastructure.models import RateCounter
 from infrastructure.rate_limit import retry_after
-from tests.test_settings import load_settings
+from tests.compare_site.test_settings import load_settings
 
 
 @pytest.fixture(params=["cache", "database"])
