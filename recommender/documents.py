@@ -11,6 +11,8 @@ from collections.abc import Iterable, Mapping
 from django.core.cache import cache
 from rest_framework.renderers import JSONRenderer
 
+from infrastructure.data_versions import cache_key
+
 from .models import Verdict
 from .snapshot import FrozenClaim, upgrade
 
@@ -66,7 +68,7 @@ def verdict_document(verdict: Verdict, *, url: str) -> dict:
 def verdict_json(verdict: Verdict, *, url: str) -> bytes:
     """The document as JSON, as DRF's JSON renderer encodes it: encoded once and kept, the URL put
     in on the way out."""
-    key = f"recommendation-json:{verdict.id}"
+    key = cache_key("recommendation-json", verdict.id)
     encoded = cache.get(key)
     if encoded is None:
         encoded = JSONRenderer().render(verdict_document(verdict, url=""))

@@ -8,6 +8,8 @@ from dataclasses import astuple
 from django.core.cache import cache
 from django.db import DEFAULT_DB_ALIAS, IntegrityError, transaction
 
+from infrastructure.data_versions import cache_key
+
 from .models import Verdict
 from .questionnaire import Answers, WeightMove
 
@@ -62,4 +64,4 @@ def store(verdict: Verdict) -> Verdict:
 
 
 def _key(fingerprint: str) -> str:
-    return f"verdict-by-fingerprint:{fingerprint}"
+    return cache_key("verdict-by-fingerprint", fingerprint)
