@@ -194,6 +194,7 @@ MIDDLEWARE = [
     # Before CommonMiddleware's host check: probes by address answer whatever the Host.
     "infrastructure.middleware.answer_probes",
     "infrastructure.middleware.DatabaseUnavailable",
+    "infrastructure.middleware.data_versions_from_memory",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -248,6 +249,14 @@ def _database_from_env() -> dict:
 
 
 DATABASES = {"default": _database_from_env()}
+
+# On PostgreSQL each process listens for the version triggers' NOTIFY and keeps the data versions in
+# memory, so a cached page needs no database round trip (infrastructure/version_listener.py). Off
+# behind a pooler in transaction mode (PgBouncer), which cannot hold a LISTEN: versions are then
+# read from the database on each request, as on SQLite. After a lost connection, the listener
+# tries again every VERSION_LISTENER_RETRY_SECONDS; readers ask the database meanwhile.
+VERSION_LISTENER = env_bool("VERSION_LISTENER", True)
+VERSION_LISTENER_RETRY_SECONDS = env_float("VERSION_LISTENER_RETRY_SECONDS", 1.0)
 
 
 def _cache_from_env() -> dict:

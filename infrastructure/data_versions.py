@@ -17,6 +17,7 @@ from django.db import connection
 from django.db.models import Model
 from django.utils import timezone
 
+from . import version_listener
 from .table_triggers import VERSION_TABLE
 
 
@@ -27,15 +28,20 @@ class DataVersion(NamedTuple):
 
 def tables_version(models: list[type[Model]] | None = None) -> DataVersion:
     """The version of the models' tables, or of every watched table when no models are named, from
-    one primary-key lookup (one small scan for every table).
+    this process's memory on PostgreSQL (version_listener.py), else one primary-key lookup (one
+    small scan for every table).
 
     It moves on with every committed insert, update or delete on any of the tables. A table that
     has never changed since it started being watched has no row yet and counts as unchanged.
     """
     tables = () if models is None else tuple(sorted(model._meta.db_table for model in models))
-    with connection.cursor() as cursor:
-        cursor.execute(_version_sql(len(tables) if models is not None else None), tables)
-        rows = cursor.fetchall()
+    rows = version_listener.known_rows()
+    if rows is None:
+        with connection.cursor() as cursor:
+            cursor.execute(_version_sql(len(tables) if models is not None else None), tables)
+            rows = cursor.fetchall()
+    elif models is not None:
+        rows = [row for row in rows if row[0] in tables]
     tokens = "\n".join(f"{table}={token}" for table, token, _ in sorted(rows))
     changed = max((_as_datetime(when) for _, _, when in rows), default=None)
     return DataVersion(hashlib.sha256(tokens.encode()).hexdigest()[:20], changed)

@@ -6,6 +6,8 @@ from django.http import HttpResponse, JsonResponse
 from django.template import loader
 from django.utils.cache import add_never_cache_headers
 
+from . import version_listener
+
 logger = logging.getLogger(__name__)
 
 NUL_REFUSED = "NUL characters are not allowed in addresses or query strings."
@@ -76,6 +78,20 @@ def refusal(request, message: str, status: int = 400) -> HttpResponse:
     if request.path.startswith("/api/"):
         return JsonResponse({"detail": message}, status=status)
     return HttpResponse(message, status=status, content_type="text/plain; charset=utf-8")
+
+
+def data_versions_from_memory(get_response):
+    """A GET or HEAD request may take the data versions from this process's memory; any other may
+    write, and one that changes the data waits until the process knows (version_listener.py)."""
+
+    def middleware(request):
+        if request.method in ("GET", "HEAD"):
+            with version_listener.trusted_request():
+                return get_response(request)
+        with version_listener.writing_request():
+            return get_response(request)
+
+    return middleware
 
 
 class DatabaseUnavailable:

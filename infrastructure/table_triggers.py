@@ -9,6 +9,9 @@ from django.db import migrations
 
 VERSION_TABLE = "compare_site_tableversion"
 PG_FUNCTION = "compare_site_touch_table_version"
+PG_TRIGGER_SUFFIX = "_touch_version"
+# On PostgreSQL each change also notifies this channel on commit (version_listener.py listens).
+NOTIFY_CHANNEL = "compare_site_table_version"
 
 _PG_FUNCTION_SQL = f"""
 CREATE OR REPLACE FUNCTION {PG_FUNCTION}() RETURNS trigger LANGUAGE plpgsql AS $$
@@ -16,6 +19,7 @@ BEGIN
     INSERT INTO {VERSION_TABLE} (table_name, token, changed_at)
     VALUES (TG_TABLE_NAME, md5(random()::text || clock_timestamp()::text), clock_timestamp())
     ON CONFLICT (table_name) DO UPDATE SET token = EXCLUDED.token, changed_at = EXCLUDED.changed_at;
+    PERFORM pg_notify('{NOTIFY_CHANNEL}', TG_TABLE_NAME);
     RETURN NULL;
 END
 $$
@@ -48,12 +52,23 @@ def rewatch_operation(*tables: str):
     return migrations.RunPython(rewatch, migrations.RunPython.noop)
 
 
+def notify_on_change_operation():
+    """A migration operation that gives PostgreSQL's trigger function its NOTIFY (all the watched
+    tables' triggers call the one function); nothing to do on SQLite."""
+
+    def replace_function(apps, schema_editor):
+        if schema_editor.connection.vendor == "postgresql":
+            schema_editor.execute(_PG_FUNCTION_SQL)
+
+    return migrations.RunPython(replace_function, migrations.RunPython.noop)
+
+
 def _install_sql(vendor: str, table: str) -> list[str]:
     if vendor == "postgresql":
         # Once per statement, not per row: a bulk load of 20,000 claims rewrites the token once.
         return [
             _PG_FUNCTION_SQL,
-            f'CREATE TRIGGER "{table}_touch_version" AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE '
+            f'CREATE TRIGGER "{table}{PG_TRIGGER_SUFFIX}" AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE '
             f'ON "{table}" FOR EACH STATEMENT EXECUTE FUNCTION {PG_FUNCTION}()',
         ]
     if vendor == "sqlite":
@@ -71,5 +86,5 @@ def _install_sql(vendor: str, table: str) -> list[str]:
 
 def _remove_sql(vendor: str, table: str) -> list[str]:
     if vendor == "postgresql":
-        return [f'DROP TRIGGER IF EXISTS "{table}_touch_version" ON "{table}"']
+        return [f'DROP TRIGGER IF EXISTS "{table}{PG_TRIGGER_SUFFIX}" ON "{table}"']
     return [f'DROP TRIGGER IF EXISTS "{table}_touch_version_{event.lower()}"' for event in _SQLITE_EVENTS]

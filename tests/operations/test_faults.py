@@ -8,9 +8,11 @@ import threading
 import time
 from collections import Counter
 
+import psycopg
 import pytest
 
-from tests.services import Redis, Site, prepare_database, production_environment, wait_until
+from infrastructure.version_listener import APPLICATION_NAME
+from tests.services import Postgres, Redis, Site, prepare_database, production_environment, wait_until
 
 pytestmark = pytest.mark.services
 
@@ -21,9 +23,14 @@ WORKERS = 2
 
 
 @pytest.fixture(scope="module")
-def site(postgres, redis_server, tmp_path_factory):
+def env(postgres, redis_server, tmp_path_factory):
     env = production_environment(postgres.url, redis_server.url, tmp_path_factory.mktemp("static"))
     prepare_database(env)
+    return env
+
+
+@pytest.fixture(scope="module")
+def site(env, tmp_path_factory):
     with Site(env, tmp_path_factory.mktemp("gunicorn") / "stderr.log", workers=WORKERS) as server:
         yield server
 
@@ -182,3 +189,51 @@ def test_a_hung_redis_costs_a_timeout_now_and_then_not_one_per_call(site, redis_
         15,
         "the pages are cached in Redis again",
     )
+
+
+def edit_claim_in_the_database(postgres: Postgres, claim: int, statement: str) -> None:
+    """As an editor's commit through another server would: the site learns of it only from PostgreSQL."""
+    with psycopg.connect(postgres.url, autocommit=True) as editing:
+        editing.execute("UPDATE frameworks_claim SET statement = %s WHERE id = %s", [statement, claim])
+
+
+def shown_statements(site: Site) -> list[str]:
+    answer = site.get(CLAIMS)
+    assert answer.status == 200
+    return [claim["statement"] for claim in answer.json()["results"]]
+
+
+def drop_listening_connections(postgres: Postgres) -> int:
+    with psycopg.connect(postgres.url, autocommit=True) as admin:
+        query = "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = %s"
+        return len(admin.execute(query, [APPLICATION_NAME]).fetchall())
+
+
+def test_a_change_committed_elsewhere_is_in_the_next_answer_and_while_the_listener_is_down(
+    env, postgres, expected, tmp_path
+):
+    first = expected["claims"]["results"][0]
+    # A listener that stays down once dropped: this server then reads the versions from the database.
+    slow_env = {**env, "VERSION_LISTENER_RETRY_SECONDS": "3600"}
+    with Site(slow_env, tmp_path / "stderr.log", workers=WORKERS) as server:
+        try:
+            for _ in range(WORKERS * 3):  # each worker listens once it has served a page
+                assert shown_statements(server)[0] == first["statement"]
+            # Told by PostgreSQL's NOTIFY, within milliseconds (tests/operations/test_scale_out.py has
+            # an edit through a server reach the other in the very next answer).
+            edit_claim_in_the_database(postgres, first["id"], "Edited while the listener listens.")
+            wait_until(
+                lambda: shown_statements(server)[0] == "Edited while the listener listens.",
+                1,
+                "the change made in the database is shown",
+            )
+
+            assert drop_listening_connections(postgres) >= 1
+            wait_until(
+                lambda: "lost its connection" in server.log(), 5, "the listeners notice they were dropped"
+            )
+            edit_claim_in_the_database(postgres, first["id"], "Edited while the listener is down.")
+            for _ in range(WORKERS * 3):
+                assert shown_statements(server)[0] == "Edited while the listener is down."
+        finally:
+            edit_claim_in_the_database(postgres, first["id"], first["statement"])
