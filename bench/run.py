@@ -314,7 +314,8 @@ def table(results: dict) -> str:
         "",
         f"Worker resident memory after each run: {memory}.",
         "",
-        f"Cost growth: {COST_POSTS} fresh weightings posted one at a time to the running server.",
+        f"Cost growth: {results['settings']['cost_posts']} fresh weightings posted one at a time "
+        "to the running server.",
         "",
         "| dataset | synthetic frameworks/criteria/claims | fresh verdict median ms | p90 ms | worker MiB |",
         "| --- | --- | ---: | ---: | ---: |",
@@ -329,12 +330,13 @@ def table(results: dict) -> str:
 def write_readme(results: dict) -> None:
     """Rewrites this configuration's section only: each keeps its own latest run."""
     label = results["configuration"]
-    machine = results["machine"]
+    machine, settings = results["machine"], results["settings"]
     start, end = f"<!-- latest: {label} -->", f"<!-- /latest: {label} -->"
     section = (
         f"{start}\nRun on {results['when']}: {machine['cpus']} CPUs, {machine['python']}, {label}, "
-        f"gunicorn {WORKERS} sync workers, wrk {CONNECTIONS} connections, {DURATION} s per run, "
-        f"{ROUNDS} rounds (median ratio).\n\n{table(results)}{end}"
+        f"gunicorn {settings['workers']} sync workers, wrk {settings['connections']} connections, "
+        f"{settings['duration_s']} s per run, {settings['rounds']} rounds (median ratio).\n\n"
+        f"{table(results)}{end}"
     )
     text = README.read_text()
     pattern = re.compile(re.escape(start) + ".*?" + re.escape(end), re.S)
@@ -361,6 +363,13 @@ def main() -> None:
         "when": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
         "machine": {"cpus": os.cpu_count(), "python": platform.python_version(), "host": platform.node()},
         "configuration": label,
+        "settings": {
+            "workers": WORKERS,
+            "connections": CONNECTIONS,
+            "duration_s": DURATION,
+            "rounds": ROUNDS,
+            "cost_posts": COST_POSTS,
+        },
         "datasets": {},
         "memory_mib": {},
         "cost": {},
