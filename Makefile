@@ -44,7 +44,10 @@ test: $(INSTALLED)
 	$(BIN)/lint-imports --no-cache
 	$(BIN)/pytest
 
-# Load benchmark under gunicorn + wrk (apt-get install wrk), then the scoring micro-benchmark.
+# Load benchmark under gunicorn + wrk (apt-get install wrk), then the scoring micro-benchmark; see
+# bench/README.md. SQLite by default; the production shape, PostgreSQL + Redis, with:
+#   createdb -h 127.0.0.1 -U postgres compare_bench
+#   DATABASE_URL=postgres://postgres@127.0.0.1:5432/compare_bench REDIS_URL=redis://127.0.0.1:6379/1 make bench
 bench: $(INSTALLED)
 	@command -v wrk >/dev/null || { echo "wrk is not installed: apt-get install wrk"; exit 1; }
 	$(BIN)/python bench/run.py
