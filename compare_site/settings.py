@@ -232,11 +232,22 @@ WSGI_APPLICATION = "compare_site.wsgi.application"
 DB_CONN_MAX_AGE = env_int("DB_CONN_MAX_AGE", 600)
 
 
+# SQLite as Django's documentation advises for a site: write-ahead logging, so readers never wait
+# for a writer and a commit needs no fsync of its own (synchronous=NORMAL: a power cut may lose the
+# last commits, never the database), and IMMEDIATE transactions, so that concurrent writers queue
+# for the lock (the driver waits up to 5 s) instead of failing with "database is locked". A commit took about
+# 20 ms here in the default rollback-journal mode, as each one waited for the disk.
+SQLITE_OPTIONS = {
+    "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+    "transaction_mode": "IMMEDIATE",
+}
+
+
 def _database_from_env() -> dict:
     url = os.environ.get("DATABASE_URL", "").strip()
     reuse = {"CONN_MAX_AGE": DB_CONN_MAX_AGE, "CONN_HEALTH_CHECKS": True}
     if not url:
-        return {"ENGINE": "django.db.backends.sqlite3", "NAME": BASE_DIR / "db.sqlite3", **reuse}
+        url = f"sqlite:///{BASE_DIR / 'db.sqlite3'}"
     try:
         config = dj_database_url.parse(
             url, conn_max_age=reuse["CONN_MAX_AGE"], conn_health_checks=reuse["CONN_HEALTH_CHECKS"]
@@ -245,6 +256,8 @@ def _database_from_env() -> dict:
         raise ImproperlyConfigured(f"DATABASE_URL cannot be parsed: {error}") from None
     if not config.get("ENGINE"):
         raise ImproperlyConfigured(f"DATABASE_URL names an unknown database scheme: {url!r}.")
+    if config["ENGINE"] == "django.db.backends.sqlite3":
+        config.setdefault("OPTIONS", {}).update(SQLITE_OPTIONS)
     return config
 
 

@@ -90,6 +90,18 @@ def test_database_connections_are_kept_and_checked_between_requests(database_url
     assert load_settings(expr, SECRET_KEY="k", DB_CONN_MAX_AGE="0").stdout.strip() == "0 True"
 
 
+def test_an_sqlite_database_logs_ahead_and_queues_its_writers(tmp_path):
+    """Write-ahead logging with commits that do not wait for the disk, and writers that take the
+    lock when their transaction begins: a commit costs microseconds, not an fsync."""
+    expr = (
+        "[__import__('django.db').db.connection.cursor().execute(f'PRAGMA {name}').fetchone()[0] "
+        "for name in ('journal_mode', 'synchronous')], "
+        "settings.DATABASES['default']['OPTIONS']['transaction_mode']"
+    )
+    shown = load_settings(expr, SECRET_KEY="k", DATABASE_URL=f"sqlite:///{tmp_path}/site.sqlite3")
+    assert shown.stdout.strip() == "['wal', 1] IMMEDIATE", shown.stderr
+
+
 def manage_py(*args: str, **env: str) -> subprocess.CompletedProcess:
     clean = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "SECRET_KEY", "DATABASE_URL"}}
     return subprocess.run(
