@@ -7,7 +7,7 @@ document, what changed since a verdict) reads one shape only.
 """
 
 import copy
-from collections import defaultdict
+from collections import OrderedDict, defaultdict
 from collections.abc import Iterable, Mapping
 from typing import Any, TypedDict
 
@@ -256,10 +256,31 @@ def _cell(cell: Cell) -> FrozenCell:
     )
 
 
+# The claims behind a pair's cells are the same for every verdict between that pair until the
+# evidence moves (its key holds the data version and the day): the latest few sets are kept.
+KEPT_CLAIM_SETS = 8
+_kept_claims: OrderedDict[tuple[str, frozenset[int]], dict[str, FrozenClaim]] = OrderedDict()
+
+
 def _claims(ids: Iterable[int], matrix: Matrix) -> dict[str, FrozenClaim]:
-    """The claims behind the compared cells, frozen with their sources: one query, no model objects."""
+    """The claims behind the compared cells, frozen with their sources: kept, or one query."""
+    ids = frozenset(ids)
+    if not matrix.key:  # a matrix built by hand names no version to keep its claims under
+        return _frozen_claims(ids, matrix)
+    key = (matrix.key, ids)
+    frozen = _kept_claims.get(key)
+    if frozen is None:
+        frozen = _kept_claims[key] = _frozen_claims(ids, matrix)
+        while len(_kept_claims) > KEPT_CLAIM_SETS:
+            _kept_claims.popitem(last=False)
+    else:
+        _kept_claims.move_to_end(key)
+    return dict(frozen)  # its own mapping; the claims in it are shared, and never written to
+
+
+def _frozen_claims(ids: frozenset[int], matrix: Matrix) -> dict[str, FrozenClaim]:
     today = timezone.localdate()
-    rows = Claim.objects.filter(id__in=set(ids)).values(
+    rows = Claim.objects.filter(id__in=ids).values(
         "id", "statement", "quote", "rating", "as_of", "superseded_by_id", "applies_to",
         "source_id", "source__title", "source__publisher", "source__url", "source__published_on",
         "source__published_precision", "source__published_note", "source__version",

@@ -4,10 +4,13 @@ The visitors the sources give rules for are in test_calibration.py."""
 
 import pytest
 from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from criteria.models import Criterion
-from frameworks.models import Framework
+from frameworks.models import Claim, Framework
 from infrastructure.versioned_cache import forget_in_process
+from recommender import snapshot
 from recommender.models import Verdict
 from recommender.verdicts import VerdictRequest, compute_and_store
 from tests.factories import ClaimFactory
@@ -65,6 +68,21 @@ def test_new_evidence_gets_a_new_verdict_for_the_same_request():
     ClaimFactory(framework=Framework.objects.get(slug="flask"), criterion=Criterion.objects.get(slug="orm"))
     again = compute_and_store(VerdictRequest(answers={}))
     assert again.pk != first.pk and again.dataset_version != first.dataset_version
+
+
+def test_verdicts_between_the_same_pair_share_their_claims_until_the_evidence_moves():
+    first = compute_and_store(VerdictRequest(answers={}, weight_overrides={"orm": 9})).snapshot
+    snapshot._kept_claims.clear()
+    with CaptureQueriesContext(connection) as reading_claims:
+        compute_and_store(VerdictRequest(answers={}, weight_overrides={"orm": 8}))
+    # Another weighting of the same pair on the same evidence: the frozen claims are not read again.
+    with CaptureQueriesContext(connection) as keeping_claims:
+        compute_and_store(VerdictRequest(answers={}, weight_overrides={"orm": 7}))
+    assert len(keeping_claims) == len(reading_claims) - 1
+    claim_id = next(iter(first["claims"]))
+    Claim.objects.filter(pk=claim_id).update(statement="Edited after the first verdict.")
+    again = compute_and_store(VerdictRequest(answers={}, weight_overrides={"orm": 6})).snapshot
+    assert again["claims"][claim_id]["statement"] == "Edited after the first verdict."
 
 
 def test_a_forgotten_cache_still_finds_the_stored_verdict():
