@@ -81,14 +81,11 @@ def refusal(request, message: str, status: int = 400) -> HttpResponse:
 
 
 def data_versions_from_memory(get_response):
-    """A GET or HEAD request may take the data versions from this process's memory; any other may
-    write, and one that changes the data waits until the process knows (version_listener.py)."""
+    """A request takes the data versions from this process's memory until it writes; one that
+    changes the data waits until the process knows (version_listener.py)."""
 
     def middleware(request):
-        if request.method in ("GET", "HEAD"):
-            with version_listener.trusted_request():
-                return get_response(request)
-        with version_listener.writing_request():
+        with version_listener.serving_request():
             return get_response(request)
 
     return middleware

@@ -1,20 +1,20 @@
 """On PostgreSQL, each process keeps the data versions in memory, told of every change by NOTIFY.
 
-The version triggers (table_triggers.py) send a notification on CHANNEL with each change, which
+The version triggers (table_triggers.py) send a notification on NOTIFY_CHANNEL with each change, which
 PostgreSQL delivers when the change commits. A thread in each process listens on a connection of
 its own; on each notification it forgets what it knew (readers ask the database meanwhile), reads
 the version table again and keeps the rows. A cached page then costs no database round trip.
 
-Readers never see older versions than the database would give them:
+Readers see what the database would give them, but for the moment a notification takes to come:
 - While the listening connection is down, readers ask the database, as without a listener; the
   thread reconnects and reads the table afresh, so a change committed meanwhile is not missed.
 - A heartbeat reads the table every HEARTBEAT_SECONDS, and TCP keepalives are on, so that a
   connection that died silently is found out.
-- Only a request with a safe method reads from memory (`trusted_request`), outside any transaction
-  (which must see its own uncommitted changes). A request that changed a watched table makes the
-  process forget until the thread has read the table after it, and its answer waits until the
-  change's own notification has come back (`writing_request`): a visitor who has just saved sees
-  their change on the next page, whichever thread or process serves it.
+- A request reads from memory until it changes a watched table, and never inside a transaction
+  (which must see its own uncommitted changes). A request that changed one makes the process
+  forget until the thread has read the table after it, and its answer waits until the change's
+  own notification has come back (`serving_request`): a visitor who has just saved sees their
+  change on the next page, whichever thread or process serves it.
 - A change made elsewhere (another server, psql, a command) reaches this process as fast as
   PostgreSQL delivers the notification: well under a millisecond on an idle machine, up to about
   12 ms measured on a loaded one. A page asked for within that moment still shows the data
@@ -168,29 +168,21 @@ _trusted = threading.local()
 
 def known_rows() -> Rows | None:
     """The version table's rows as this process knows them, or None when the caller must read the
-    database: not PostgreSQL, not listening (yet), not a safe request, or inside a transaction."""
+    database: not PostgreSQL, not listening (yet), outside a request or after it wrote, or inside
+    a transaction."""
     if not getattr(_trusted, "request", False) or connection.in_atomic_block:
         return None
-    listener = _listener if _listener_pid == os.getpid() else _start()
+    listener = _own_listener()
     return listener.current() if listener is not None else None
 
 
 @contextlib.contextmanager
-def trusted_request() -> Iterator[None]:
-    """Within this block (a GET or HEAD request), versions may come from memory."""
-    _trusted.request = True
-    try:
-        yield
-    finally:
-        _trusted.request = False
-
-
-@contextlib.contextmanager
-def writing_request() -> Iterator[None]:
-    """Around a request that may write (POST, PUT, PATCH, DELETE). If it changed a watched table,
-    this process forgets its versions (its next pages ask the database) and, before the answer
-    leaves, waits until the change's notification has come back (`_Listener.settle`)."""
-    listener = _listener if _listener_pid == os.getpid() else None
+def serving_request() -> Iterator[None]:
+    """Around each request. Until it changes a watched table, it may take versions from memory;
+    from then on it asks the database. If it changed one, this process forgets its versions (its
+    other requests ask the database too) until the listener has read them again, and the answer
+    waits until the change's own notification has come back (`_Listener.settle`)."""
+    listener = _own_listener()
     if listener is None:
         yield
         return
@@ -200,10 +192,15 @@ def writing_request() -> Iterator[None]:
         # Django names the target table first, quoted: INSERT INTO "t", UPDATE "t", DELETE FROM "t".
         if not wrote and sql[:6] in _WRITES and sql.partition('"')[2].partition('"')[0] in listener.watched:
             wrote.append(True)
+            _trusted.request = False
         return execute(sql, params, many, context)
 
-    with connection.execute_wrapper(observe):
-        yield
+    _trusted.request = True
+    try:
+        with connection.execute_wrapper(observe):
+            yield
+    finally:
+        _trusted.request = False
     if wrote:
         listener.forget()
         listener.settle(heard_before)
@@ -216,6 +213,10 @@ def stop() -> None:
         if _listener is not None and _listener_pid == os.getpid():
             _listener.stop()
         _listener, _listener_pid = None, None
+
+
+def _own_listener() -> _Listener | None:
+    return _listener if _listener_pid == os.getpid() else _start()
 
 
 def _start() -> _Listener | None:

@@ -15,6 +15,8 @@ from django.test.utils import CaptureQueriesContext
 
 from infrastructure import version_listener
 from infrastructure.version_listener import APPLICATION_NAME, Rows, _Listener
+from tests.conftest import token_client
+from tests.factories import CriterionFactory, FrameworkFactory, SourceFactory, UserFactory
 from tests.services import manage, production_environment, wait_until
 
 CHANGE_A_CRITERION = (
@@ -127,5 +129,27 @@ def test_a_cached_page_asks_the_database_nothing_on_postgresql(client, settings,
         with CaptureQueriesContext(connection) as queries:
             assert client.get("/questionnaire/").status_code == 200
         assert len(queries) == (0 if connection.vendor == "postgresql" else 1), queries.captured_queries
+    finally:
+        version_listener.stop()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_after_a_request_writes_the_next_answers_are_of_the_new_data(settings, api):
+    """A draft changes the claims table: the anonymous answers that follow, from this process,
+    carry the new version, never the one kept in memory from before."""
+    settings.VERSION_LISTENER = True
+    # A superuser: the roles, made by a migration, are gone from a database flushed between tests.
+    editor_api = token_client(UserFactory(is_superuser=True))
+    framework, criterion, source = FrameworkFactory(), CriterionFactory(), SourceFactory()
+    draft = {"framework": framework.slug, "criterion": criterion.slug, "source": source.id}
+    try:
+        api.get("/api/claims/")
+        if connection.vendor == "postgresql":
+            wait_until(lambda: version_listener._listener.rows is not None, 5, "the listener has read")
+        for number in range(3):
+            before = api.get("/api/claims/")["ETag"]
+            payload = {**draft, "statement": f"Draft {number}.", "quote": "Verbatim.", "rating": 3}
+            assert editor_api.post("/api/claims/", payload, format="json").status_code == 201
+            assert api.get("/api/claims/")["ETag"] != before
     finally:
         version_listener.stop()
