@@ -311,21 +311,27 @@ class _Arrays:
         range is known exactly."""
         frameworks = list(problem.scores)
         unknown, ranges = problem.unknown or {}, problem.ranges or {}
-        cells = [[problem.scores[f].get(c, 0.5) for c in criteria] for f in frameworks]
-        missing = (set(unknown.get(f, ())) for f in frameworks)
-        gaps = [[float(c in gap) for c in criteria] for gap in missing]
-        spans = [ranges.get(f, {}) for f in frameworks]
-        low = [
-            [span[c][0] if c in span else v for c, v in zip(criteria, row, strict=True)]
-            for span, row in zip(spans, cells, strict=True)
-        ]
-        high = [
-            [span[c][1] if c in span else v for c, v in zip(criteria, row, strict=True)]
-            for span, row in zip(spans, cells, strict=True)
-        ]
         shape = (len(frameworks), len(criteria))
-        low, high = (np.array(bounds, dtype=float).reshape(shape) for bounds in (low, high))
-        rows = np.array([*cells, *gaps, [1.0] * len(criteria)], dtype=float).reshape(-1, len(criteria))
+        listed = [[row.get(c, 0.5) for c in criteria] for row in problem.scores.values()]
+        cells = np.array(listed, dtype=float).reshape(shape)
+        gaps = np.zeros(shape)
+        for n, framework in enumerate(frameworks):
+            missing = set(unknown.get(framework, ()))
+            gaps[n] = [c in missing for c in criteria]
+        low, high = cells, cells
+        if ranges:
+            spans = [ranges.get(f, {}) for f in frameworks]
+            low, high = (
+                np.array(
+                    [
+                        [span[c][end] if c in span else v for c, v in zip(criteria, row, strict=True)]
+                        for span, row in zip(spans, listed, strict=True)
+                    ],
+                    dtype=float,
+                ).reshape(shape)
+                for end in (0, 1)
+            )
+        rows = np.concatenate([cells, gaps, np.ones((1, len(criteria)))])
         by_name = np.array(sorted(range(len(criteria)), key=criteria.__getitem__), dtype=int)
         places = np.argsort(np.argsort(np.array(frameworks, dtype=object)))
         return cls(frameworks, criteria, rows, low, high - low, by_name, places)
