@@ -6,6 +6,7 @@ from hypothesis import strategies as st
 
 from recommender import scoring
 
+from . import reference_scoring
 from .reference_scoring import confidence_one_by_one
 
 # Scores are mean ratings mapped onto 0..1 in eighths, and weights whole numbers, as in the product;
@@ -242,4 +243,48 @@ def test_confidence_on_arrays_equals_drawing_one_by_one(case, seed):
     scores, weights, ranges = case
     assert scoring.confidence(scores, weights, seed=seed, ranges=ranges) == confidence_one_by_one(
         scores, weights, seed=seed, ranges=ranges
+    )
+
+
+@st.composite
+def problems(draw):
+    """Random matrices of 2 to 8 frameworks, with ties (identical rows), cells without a score,
+    ranges, criteria without evidence, must-haves and weights of 0, whole or not."""
+    criteria = draw(criteria_names)
+    names = [f"f{n}" for n in range(draw(st.integers(2, 8)))]
+    cell = st.one_of(score_values, st.floats(0, 1))
+    scores = {}
+    for framework in names:
+        if scores and draw(st.booleans()):
+            scores[framework] = dict(scores[draw(st.sampled_from(sorted(scores)))])  # a tie
+        else:
+            scores[framework] = {c: draw(cell) for c in criteria if draw(st.integers(0, 9))}
+    weight = st.one_of(weight_values, weight_values, st.floats(scoring.MIN_WEIGHT, scoring.MAX_WEIGHT))
+    weights = {c: draw(weight) for c in draw(st.permutations(criteria))}
+    width = st.sampled_from([0.0, 0.0625, 0.25, 0.5])
+    ranges = {
+        f: {c: (max(0.0, v - w), min(1.0, v + w)) for c, v in cells.items() if (w := draw(width))}
+        for f, cells in scores.items()
+    }
+    gaps = st.one_of(st.just(set()), st.sets(st.sampled_from(criteria)))
+    unknown = {f: draw(gaps) for f in names}
+    must_haves = draw(st.lists(st.sampled_from(criteria), max_size=2, unique=True))
+    return scores, weights, must_haves, draw(st.sampled_from([ranges, None])), unknown
+
+
+@settings(max_examples=150, deadline=None)
+@given(problems())
+def test_the_method_on_arrays_decides_exactly_as_one_framework_at_a_time(case):
+    scores, weights, must_haves, ranges, unknown = case
+    outcome = scoring.decide(scores, weights, must_haves, ranges, unknown)
+    # Everything, compared exactly: order, scores, winner, margin, confidence, reasons and flips.
+    assert outcome == reference_scoring.decide(scores, weights, must_haves, ranges, unknown)
+    assert scoring.rank(scores, weights, must_haves, unknown) == reference_scoring.rank(
+        scores, weights, must_haves, unknown
+    )
+    assert scoring.draw_bounds(scores, weights, must_haves, ranges) == reference_scoring.draw_bounds(
+        scores, weights, must_haves, ranges
+    )
+    assert scoring.confidence(scores, weights, must_haves, ranges=ranges) == confidence_one_by_one(
+        scores, weights, must_haves, ranges=ranges
     )
