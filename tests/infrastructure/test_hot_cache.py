@@ -93,6 +93,17 @@ def test_a_hot_api_answer_costs_only_the_version_lookup(api, django_assert_num_q
     assert len(queries) > 1 and len(hot_cache.kept_in_process()) == 2
 
 
+@pytest.mark.usefixtures("seeded")
+def test_a_repeated_post_finds_its_verdict_and_its_document_in_the_process(api):
+    first = api.post("/api/recommendations/", {"answers": {}}, format="json")
+    cache.clear()
+    again = api.post("/api/recommendations/", {"answers": {}}, format="json")
+    assert again.json() == first.json()
+    kinds = {key.split(":")[0] for key in hot_cache.kept_in_process()}
+    assert {"verdict-id-by-fingerprint", "recommendation-json"} <= kinds
+    assert not shared_keys("verdict-id-by-fingerprint") and not shared_keys("recommendation-json")
+
+
 def test_the_byte_bound_pushes_out_the_least_recently_used_and_is_never_exceeded(settings):
     settings.HOT_CACHE_BYTES = 1600  # entries up to 100 bytes are kept
     sizes = []
