@@ -288,6 +288,10 @@ def _cache_from_env() -> dict:
 
 CACHES = {"default": _cache_from_env()}
 
+# Hot answers each process keeps in front of that cache (infrastructure/hot_cache.py), in bytes of
+# answer: a hit costs no round trip to Redis. Per worker process; 0 keeps none.
+HOT_CACHE_BYTES = env_int("HOT_CACHE_BYTES", 32 * 1024 * 1024)
+
 # Where rate-limit counters live (infrastructure/rate_limit.py): in Redis when there is one, else in
 # the database. Never in the local-memory cache, which each worker process keeps for itself.
 RATE_LIMIT_STORE = "cache" if os.environ.get("REDIS_URL", "").strip() else "database"

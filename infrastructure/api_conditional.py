@@ -11,12 +11,12 @@ import functools
 import hashlib
 
 from django.conf import settings
-from django.core.cache import cache
 from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import condition
 
+from . import hot_cache
 from .data_versions import DataVersion, cache_key, daily_version, tables_version
 from .page_cache import PAGE_SECONDS
 from .visibility import visibility_label
@@ -67,7 +67,7 @@ class ConditionalReadMixin:
         ):
             return super().dispatch(request, *args, **kwargs)
         key = cache_key("api-response", etag)
-        kept = cache.get(key)
+        kept = hot_cache.read(key, PAGE_SECONDS)
         if kept is not None:
             content, content_type = kept
             return HttpResponse(content, content_type=content_type)
@@ -76,7 +76,7 @@ class ConditionalReadMixin:
         renderer = getattr(response, "accepted_renderer", None)
         if response.status_code == 200 and getattr(renderer, "format", "") == "json":
             response.render()
-            cache.set(key, (response.content, response["Content-Type"]), PAGE_SECONDS)
+            hot_cache.keep(key, (response.content, response["Content-Type"]), PAGE_SECONDS)
         return response
 
 

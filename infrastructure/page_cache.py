@@ -12,12 +12,13 @@ render that reads the visitor's token (get_token, the CSRF cookie) is refused wi
 import hashlib
 from collections.abc import Callable, Collection
 
-from django.core.cache import cache
+from django.core.cache import cache  # noqa: F401 -- the shared layer, watched by the page-cache tests
 from django.core.exceptions import ImproperlyConfigured
 from django.http import HttpRequest, HttpResponse
 from django.middleware.csrf import get_token
 from django.template import loader
 
+from . import hot_cache
 from .data_versions import cache_key
 
 # Long enough to serve a burst of visits; short enough that a deploy's new templates show soon.
@@ -55,10 +56,9 @@ def cached_page(
     # Hashed: a query string may hold anything, and cache keys must stay short and plain.
     address = hashlib.sha256(f"{request.scheme}://{request.get_host()}{path}".encode()).hexdigest()[:32]
     key = cache_key("page", template_name, version, address)
-    content = cache.get(key)
-    if content is None:
-        content = render_with_slot(request, template_name, build_context)
-        cache.set(key, content, PAGE_SECONDS)
+    content = hot_cache.get_or_build(
+        key, lambda: render_with_slot(request, template_name, build_context), PAGE_SECONDS
+    )
     return HttpResponse(with_csrf_token(content, request))
 
 

@@ -10,6 +10,7 @@ from typing import TypeVar
 
 from django.core.cache import cache
 
+from . import hot_cache
 from .data_versions import cache_key
 
 T = TypeVar("T")
@@ -36,5 +37,7 @@ def remember(kind: str, version: str, build: Callable[[], T]) -> T:
 
 
 def forget_in_process() -> None:
-    """Drop this process's copies. Tests roll back, and a rolled-back id can come round again."""
+    """Drop this process's copies, the hot answers' too. Tests roll back, and a rolled-back id can
+    come round again."""
     _in_process.clear()
+    hot_cache.forget_in_process()

@@ -8,9 +8,9 @@ follows the host asking, put in by `with_url`. The document has its own shape, d
 
 from collections.abc import Iterable, Mapping
 
-from django.core.cache import cache
 from rest_framework.renderers import JSONRenderer
 
+from infrastructure import hot_cache
 from infrastructure.data_versions import cache_key
 
 from .models import Verdict
@@ -68,11 +68,11 @@ def verdict_document(verdict: Verdict, *, url: str) -> dict:
 def verdict_json(verdict: Verdict, *, url: str) -> bytes:
     """The document as JSON, as DRF's JSON renderer encodes it: encoded once and kept, the URL put
     in on the way out."""
-    key = cache_key("recommendation-json", verdict.id)
-    encoded = cache.get(key)
-    if encoded is None:
-        encoded = JSONRenderer().render(verdict_document(verdict, url=""))
-        cache.set(key, encoded, DOCUMENT_SECONDS)
+    encoded = hot_cache.get_or_build(
+        cache_key("recommendation-json", verdict.id),
+        lambda: JSONRenderer().render(verdict_document(verdict, url="")),
+        DOCUMENT_SECONDS,
+    )
     return with_url(encoded, url)
 
 

@@ -5,9 +5,9 @@ import json
 import uuid
 from dataclasses import astuple
 
-from django.core.cache import cache
 from django.db import DEFAULT_DB_ALIAS, IntegrityError, transaction
 
+from infrastructure import hot_cache
 from infrastructure.data_versions import cache_key
 
 from .models import Verdict
@@ -43,13 +43,14 @@ def fingerprint(
 def stored_verdict(fingerprint: str) -> Verdict | None:
     """From the cache only: when it has forgotten, storing again finds the row (see `store`).
 
-    The cache keeps the id alone. The verdict comes back with every other field deferred: a
-    repeat post needs its id and its document (kept by id), not its snapshot.
+    The cache keeps the id alone, as text (what the process layer counts). The verdict comes back
+    with every other field deferred: a repeat post needs its id and its document (kept by id), not
+    its snapshot.
     """
-    verdict_id = cache.get(_key(fingerprint))
+    verdict_id = hot_cache.read(_key(fingerprint), VERDICT_CACHE_SECONDS)
     if verdict_id is None:
         return None
-    return Verdict.from_db(DEFAULT_DB_ALIAS, ["id"], [verdict_id])
+    return Verdict.from_db(DEFAULT_DB_ALIAS, ["id"], [uuid.UUID(verdict_id)])
 
 
 def store(verdict: Verdict) -> Verdict:
@@ -59,9 +60,10 @@ def store(verdict: Verdict) -> Verdict:
             verdict.save()
     except IntegrityError:
         verdict = Verdict.objects.get(fingerprint=verdict.fingerprint)
-    cache.set(_key(verdict.fingerprint), verdict.id, VERDICT_CACHE_SECONDS)
+    hot_cache.keep(_key(verdict.fingerprint), str(verdict.id), VERDICT_CACHE_SECONDS)
     return verdict
 
 
 def _key(fingerprint: str) -> str:
-    return cache_key("verdict-by-fingerprint", fingerprint)
+    # Not "verdict-by-fingerprint", whose entries hold the id as a UUID.
+    return cache_key("verdict-id-by-fingerprint", fingerprint)

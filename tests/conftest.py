@@ -48,7 +48,8 @@ def _rate_limit_windows_hold_still(monkeypatch):
 
 @pytest.fixture(autouse=True)
 def _empty_cache():
-    # Throttle counters and evidence matrices live in the cache; each test starts with none.
+    # Throttle counters, evidence matrices and answers live in the cache and in this process (the
+    # hot answers too: forget_in_process drops them); each test starts with none.
     cache.clear()
     forget_in_process()
 
