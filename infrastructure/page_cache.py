@@ -12,7 +12,6 @@ render that reads the visitor's token (get_token, the CSRF cookie) is refused wi
 import hashlib
 from collections.abc import Callable, Collection
 
-from django.core.cache import cache  # noqa: F401 -- the shared layer, watched by the page-cache tests
 from django.core.exceptions import ImproperlyConfigured
 from django.http import HttpRequest, HttpResponse
 from django.middleware.csrf import get_token

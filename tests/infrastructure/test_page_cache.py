@@ -5,12 +5,12 @@ import re
 
 import pytest
 from django.conf import settings as django_settings
+from django.core.cache import cache
 from django.core.exceptions import ImproperlyConfigured
 from django.middleware.csrf import CsrfViewMiddleware, _does_token_match, get_token
 from django.test import Client, RequestFactory
 from django.urls import reverse
 
-from infrastructure import page_cache
 from infrastructure.page_cache import CSRF_SLOT, cached_page
 
 pytestmark = pytest.mark.django_db
@@ -24,16 +24,16 @@ def token_in(html: str) -> str:
 
 @pytest.fixture
 def kept_pages(monkeypatch):
-    """The pages the page cache writes: {key: bytes}."""
+    """The pages the page cache writes to the shared cache: {key: bytes}."""
     kept = {}
-    set_in_cache = page_cache.cache.set
+    set_in_cache = cache.set
 
     def keep(key, value, *args, **kwargs):
         if key.startswith("page:"):
             kept[key] = value
         return set_in_cache(key, value, *args, **kwargs)
 
-    monkeypatch.setattr(page_cache.cache, "set", keep)
+    monkeypatch.setattr(cache, "set", keep)
     return kept
 
 
