@@ -9,7 +9,6 @@ cache key is built by `cache_key`. CACHING.md beside this file lists the caches.
 """
 
 import datetime
-import functools
 import hashlib
 from typing import NamedTuple
 
@@ -27,9 +26,9 @@ class DataVersion(NamedTuple):
 
 
 def tables_version(models: list[type[Model]] | None = None) -> DataVersion:
-    """The version of the models' tables, or of every watched table when no models are named, from
-    this process's memory on PostgreSQL (version_listener.py), else one primary-key lookup (one
-    small scan for every table).
+    """The version of the models' tables, or of every watched table when no models are named: from
+    the rows this request has read already, or this process's memory on PostgreSQL
+    (version_listener.py), else one read of the version table (a row per watched table).
 
     It moves on with every committed insert, update or delete on any of the tables. A table that
     has never changed since it started being watched has no row yet and counts as unchanged.
@@ -38,9 +37,10 @@ def tables_version(models: list[type[Model]] | None = None) -> DataVersion:
     rows = version_listener.known_rows()
     if rows is None:
         with connection.cursor() as cursor:
-            cursor.execute(_version_sql(len(tables) if models is not None else None), tables)
-            rows = cursor.fetchall()
-    elif models is not None:
+            cursor.execute(_VERSION_SQL)
+            rows = tuple(cursor.fetchall())
+        version_listener.read_in_request(rows)
+    if models is not None:
         rows = [row for row in rows if row[0] in tables]
     tokens = "\n".join(f"{table}={token}" for table, token, _ in sorted(rows))
     changed = max((_as_datetime(when) for _, _, when in rows), default=None)
@@ -61,12 +61,9 @@ def cache_key(kind: str, *parts: object) -> str:
     return ":".join(str(part) for part in (kind, *parts))
 
 
-@functools.cache
-def _version_sql(table_count: int | None) -> str:
-    if table_count is None:
-        return f"SELECT table_name, token, changed_at FROM {VERSION_TABLE}"
-    placeholders = ", ".join(["%s"] * table_count)
-    return f"SELECT table_name, token, changed_at FROM {VERSION_TABLE} WHERE table_name IN ({placeholders})"
+# Every row, however few tables are asked about: the table is small (a row per watched table), and
+# a request then takes its other versions from the same rows (version_listener.known_rows).
+_VERSION_SQL = f"SELECT table_name, token, changed_at FROM {VERSION_TABLE}"
 
 
 def _as_datetime(value) -> datetime.datetime:

@@ -163,44 +163,55 @@ class _Listener:
 _listener: _Listener | None = None
 _listener_pid: int | None = None
 _starting = threading.Lock()
-_trusted = threading.local()
+_request = threading.local()  # the request this thread serves: `trusted`, and the `rows` it read
 
 
 def known_rows() -> Rows | None:
-    """The version table's rows as this process knows them, or None when the caller must read the
-    database: not PostgreSQL, not listening (yet), outside a request or after it wrote, or inside
-    a transaction."""
-    if not getattr(_trusted, "request", False) or connection.in_atomic_block:
+    """The version table's rows as this request may take them without asking the database, or
+    None: the rows it has already read, unless it has written since, else those this process
+    knows on PostgreSQL, unless inside a transaction (which sees its own uncommitted changes).
+    Never outside a request."""
+    if not getattr(_request, "trusted", False):
         return None
-    listener = _own_listener()
-    return listener.current() if listener is not None else None
+    if _request.rows is None and not connection.in_atomic_block:
+        listener = _own_listener()
+        _request.rows = listener.current() if listener is not None else None
+    return _request.rows
+
+
+def read_in_request(rows: Rows) -> None:
+    """The rows this request has just read from the database: it takes them again until it writes."""
+    if getattr(_request, "trusted", False):
+        _request.rows = rows
 
 
 @contextlib.contextmanager
 def serving_request() -> Iterator[None]:
-    """Around each request. Until it changes a watched table, it may take versions from memory;
-    from then on it asks the database. If it changed one, this process forgets its versions (its
-    other requests ask the database too) until the listener has read them again, and the answer
-    waits until the change's own notification has come back (`_Listener.settle`)."""
+    """Around each request. Until it writes, it reads the versions once (or takes them from memory
+    on PostgreSQL); each write makes it read them again, and once it has changed a watched table it
+    asks the database every time. If it changed one, this process forgets its versions (its other
+    requests ask the database too) until the listener has read them again, and the answer waits
+    until the change's own notification has come back (`_Listener.settle`)."""
     listener = _own_listener()
-    if listener is None:
-        yield
-        return
-    heard_before, wrote = listener.notifications, []
+    watched = listener.watched if listener is not None else frozenset()
+    heard_before = listener.notifications if listener is not None else 0
+    wrote = []
 
     def observe(execute, sql, params, many, context):
-        # Django names the target table first, quoted: INSERT INTO "t", UPDATE "t", DELETE FROM "t".
-        if not wrote and sql[:6] in _WRITES and sql.partition('"')[2].partition('"')[0] in listener.watched:
-            wrote.append(True)
-            _trusted.request = False
+        if sql[:6] in _WRITES:
+            _request.rows = None
+            # Django names the target table first, quoted: INSERT INTO "t", UPDATE "t", DELETE FROM "t".
+            if not wrote and sql.partition('"')[2].partition('"')[0] in watched:
+                wrote.append(True)
+                _request.trusted = False
         return execute(sql, params, many, context)
 
-    _trusted.request = True
+    _request.trusted, _request.rows = True, None
     try:
         with connection.execute_wrapper(observe):
             yield
     finally:
-        _trusted.request = False
+        _request.trusted, _request.rows = False, None
     if wrote:
         listener.forget()
         listener.settle(heard_before)

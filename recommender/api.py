@@ -1,17 +1,21 @@
+import hashlib
 import uuid
 
 from django.http import HttpResponse
+from django.utils import timezone
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, permissions, status, viewsets
 from rest_framework.response import Response
 
+from frameworks.evidence import evidence_version
+from infrastructure import hot_cache
 from infrastructure.api_conditional import ConditionalReadMixin
 from infrastructure.api_support import AnonymousPostThrottle
-from infrastructure.data_versions import DataVersion
+from infrastructure.data_versions import DataVersion, cache_key
 
-from .documents import page_url, verdict_json
+from .documents import DOCUMENT_SECONDS, encoded_document, with_url
 from .models import Question, Verdict
-from .questionnaire import load_questions
+from .questionnaire import load_questions, questionnaire_version
 from .serializers import QuestionSerializer, RecommendationRequestSerializer, RecommendationSerializer
 from .verdicts import VerdictRequest, compute_and_store
 
@@ -47,11 +51,31 @@ class RecommendationViewSet(ConditionalReadMixin, mixins.RetrieveModelMixin, vie
 
     @extend_schema(request=RecommendationRequestSerializer, responses={201: RecommendationSerializer})
     def create(self, request):
+        if request.accepted_renderer.format != "json":  # the browsable API: rendered afresh
+            return self._created(request)
+        key = _answer_key(request)
+        kept = hot_cache.read(key, DOCUMENT_SECONDS)
+        if kept is None:
+            verdict = self._verdict(request)
+            kept = (verdict.get_absolute_url(), encoded_document(verdict))
+            hot_cache.keep(key, kept, DOCUMENT_SECONDS)
+        path, encoded = kept
+        return HttpResponse(
+            with_url(encoded, request.build_absolute_uri(path)),
+            status=status.HTTP_201_CREATED,
+            content_type="application/json",
+        )
+
+    def _created(self, request):
+        verdict = self._verdict(request)
+        return Response(self.get_serializer(verdict).data, status=status.HTTP_201_CREATED)
+
+    def _verdict(self, request) -> Verdict:
         questions = load_questions()
         asked = RecommendationRequestSerializer(data=request.data, context={"questions": questions})
         asked.is_valid(raise_exception=True)
         data = asked.validated_data
-        verdict = compute_and_store(
+        return compute_and_store(
             VerdictRequest(
                 answers=data["answers"],
                 weight_overrides=data["weights"],
@@ -59,10 +83,12 @@ class RecommendationViewSet(ConditionalReadMixin, mixins.RetrieveModelMixin, vie
             ),
             questions=questions,
         )
-        if request.accepted_renderer.format == "json":  # the usual case: the kept document as it is
-            return HttpResponse(
-                verdict_json(verdict, url=page_url(request, verdict)),
-                status=status.HTTP_201_CREATED,
-                content_type="application/json",
-            )
-        return Response(self.get_serializer(verdict).data, status=status.HTTP_201_CREATED)
+
+
+def _answer_key(request) -> str:
+    """A post's answer is a pure function of its body, the questionnaire and the evidence (the
+    stored verdict the same request gets on the same evidence): a repeat, word for word, is
+    answered from the kept document without validating or scoring again."""
+    body = hashlib.sha256(request.content_type.encode() + b"\n" + request.body).hexdigest()
+    evidence, questionnaire = evidence_version(timezone.localdate()), questionnaire_version()
+    return cache_key("recommendation-answer", evidence.token, questionnaire.token, body)

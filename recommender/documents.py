@@ -1,7 +1,7 @@
 """A verdict's API document: what `GET /api/recommendations/<id>/` answers, built from its snapshot.
 
 `verdict_document` builds it, for the serializer and for the JSON that a post answers with.
-A verdict never changes, so that JSON is encoded once and kept (`verdict_json`); only its URL
+A verdict never changes, so that JSON is encoded once and kept (`encoded_document`); only its URL
 follows the host asking, put in by `with_url`. The document has its own shape, declared by
 `serializers.RecommendationSerializer`; the snapshot's schema number is not part of it.
 """
@@ -65,15 +65,14 @@ def verdict_document(verdict: Verdict, *, url: str) -> dict:
     }
 
 
-def verdict_json(verdict: Verdict, *, url: str) -> bytes:
-    """The document as JSON, as DRF's JSON renderer encodes it: encoded once and kept, the URL put
-    in on the way out."""
-    encoded = hot_cache.get_or_build(
+def encoded_document(verdict: Verdict) -> bytes:
+    """The document as JSON, as DRF's JSON renderer encodes it, with an empty URL (`with_url`
+    puts one in): encoded once and kept."""
+    return hot_cache.get_or_build(
         cache_key("recommendation-json", verdict.id),
         lambda: JSONRenderer().render(verdict_document(verdict, url="")),
         DOCUMENT_SECONDS,
     )
-    return with_url(encoded, url)
 
 
 def with_url(encoded: bytes, url: str) -> bytes:
