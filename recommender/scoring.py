@@ -512,8 +512,11 @@ def decide(
     must_haves: Sequence[str] = (),
     ranges: Ranges | None = None,
     unknown: Unknown | None = None,
+    *,
+    find_flips: bool = True,
 ) -> Outcome:
-    """The whole method for the compared frameworks: ranking, reasons, confidence and flips."""
+    """The whole method for the compared frameworks: ranking, reasons, confidence and flips (most of
+    the work: a preview that shows none leaves them out)."""
     problem = Problem(scores, tuple(must_haves), ranges, unknown)
     outcome = problem.outcome(weights)
-    return replace(outcome, flips=flips(problem, weights, outcome))
+    return replace(outcome, flips=flips(problem, weights, outcome)) if find_flips else outcome

@@ -29,8 +29,9 @@ class VerdictRequest:
 
 
 def preview(request: VerdictRequest, *, questions: list[QuestionInfo] | None = None) -> Verdict:
-    """The verdict the request gets on current evidence, not stored: the live preview."""
-    return _scored(_Prepared.of(request, questions))
+    """The verdict the request gets on current evidence, not stored: the live preview, which
+    shows no flips, so none are searched for."""
+    return _scored(_Prepared.of(request, questions), find_flips=False)
 
 
 def compute_and_store(request: VerdictRequest, *, questions: list[QuestionInfo] | None = None) -> Verdict:
@@ -47,14 +48,24 @@ def compute_and_store(request: VerdictRequest, *, questions: list[QuestionInfo] 
 
 
 def decide(
-    matrix: Matrix, compared: list[str], moves: list[WeightMove], overrides: Mapping[str, int]
+    matrix: Matrix,
+    compared: list[str],
+    moves: list[WeightMove],
+    overrides: Mapping[str, int],
+    *,
+    find_flips: bool = True,
 ) -> tuple[dict[str, float], list[str], scoring.Outcome]:
     """The weights the moves give, the must-haves they set, and the method's outcome on them."""
     defaults = {slug: info.default_weight for slug, info in matrix.criteria.items()}
     weights = scoring.combine_weights(defaults, [(m.criterion, m.delta) for m in moves], overrides)
     must_haves = sorted({m.criterion for m in moves if m.must_have})
     outcome = scoring.decide(
-        matrix.scores(compared), weights, must_haves, matrix.ranges(compared), matrix.unknown(compared)
+        matrix.scores(compared),
+        weights,
+        must_haves,
+        matrix.ranges(compared),
+        matrix.unknown(compared),
+        find_flips=find_flips,
     )
     return weights, must_haves, outcome
 
@@ -86,9 +97,11 @@ class _Prepared:
         return cls(request=request, matrix=matrix, compared=compared, moves=moves, fingerprint=key)
 
 
-def _scored(prepared: _Prepared) -> Verdict:
+def _scored(prepared: _Prepared, *, find_flips: bool = True) -> Verdict:
     request, matrix, compared = prepared.request, prepared.matrix, prepared.compared
-    weights, must_haves, outcome = decide(matrix, compared, prepared.moves, request.weight_overrides)
+    weights, must_haves, outcome = decide(
+        matrix, compared, prepared.moves, request.weight_overrides, find_flips=find_flips
+    )
     others = [f for f in matrix.frameworks if f not in compared]
     return Verdict(
         answers=request.answers,

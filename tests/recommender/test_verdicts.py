@@ -12,7 +12,7 @@ from frameworks.models import Claim, Framework
 from infrastructure.versioned_cache import forget_in_process
 from recommender import snapshot
 from recommender.models import Verdict
-from recommender.verdicts import VerdictRequest, compute_and_store
+from recommender.verdicts import VerdictRequest, compute_and_store, preview
 from tests.factories import ClaimFactory
 from tests.text import visible_text
 
@@ -83,6 +83,13 @@ def test_verdicts_between_the_same_pair_share_their_claims_until_the_evidence_mo
     Claim.objects.filter(pk=claim_id).update(statement="Edited after the first verdict.")
     again = compute_and_store(VerdictRequest(answers={}, weight_overrides={"orm": 6})).snapshot
     assert again["claims"][claim_id]["statement"] == "Edited after the first verdict."
+
+
+def test_a_preview_is_the_stored_verdict_without_the_flips_it_does_not_show():
+    request = VerdictRequest(answers={})
+    previewed, stored = preview(request).snapshot, compute_and_store(request).snapshot
+    assert stored["flips"] and previewed["flips"] == []
+    assert {**previewed, "flips": stored["flips"]} == stored
 
 
 def test_a_forgotten_cache_still_finds_the_stored_verdict():
