@@ -130,6 +130,20 @@ class TolerantRedisCache(RedisCache):
             raise ValueError(f"Key '{key}' not found.")
         return result
 
+    def count_in_window(self, key, timeout: int) -> int | None:
+        """Add one to the counter `key`, first created at 0 to expire in `timeout` seconds: what
+        add() then incr() do, in one round trip and one transaction. None while Redis is
+        unreachable."""
+
+        def count():
+            name = self.make_and_validate_key(key)
+            pipeline = self._cache.get_client(name, write=True).pipeline()  # MULTI ... EXEC
+            pipeline.set(name, 0, ex=timeout, nx=True)
+            pipeline.incr(name)
+            return pipeline.execute()[-1]
+
+        return self._tolerantly(count, None)
+
     def set_many(self, data, timeout=DEFAULT_TIMEOUT, version=None):
         return self._tolerantly(super().set_many, [], data, timeout, version)
 

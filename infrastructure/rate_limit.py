@@ -6,7 +6,8 @@ client may spend one window's allowance at its end and the next at the start of 
 
 Where the counters live (RATE_LIMIT_STORE, set from REDIS_URL):
 
-- "cache", with Redis: add() and incr(), both atomic in Redis, which every process shares.
+- "cache", with Redis, which every process shares: one atomic round trip that creates the counter
+  if it is missing and raises it (add() and incr() on other caches, as in the tests).
 - "database", without Redis: one row per key in RateCounter, raised by a single upsert. The
   local-memory cache would not do: each worker process keeps its own, so N workers would let N
   times the limit through.
@@ -86,10 +87,14 @@ def too_many_requests(request: HttpRequest, wait: int) -> HttpResponse:
 
 
 def _count_in_cache(counter: str, period: int) -> int:
+    count_in_window = getattr(cache, "count_in_window", None)  # infrastructure.cache_backends
+    if count_in_window is not None:
+        count = count_in_window(counter, period)
+        return 1 if count is None else count  # Redis unreachable: nobody is throttled meanwhile
     cache.add(counter, 0, timeout=period)
     try:
         return cache.incr(counter)
-    except ValueError:  # expired between add and incr, or no cache to count in (Redis down)
+    except ValueError:  # expired between add and incr
         cache.set(counter, 1, timeout=period)
         return 1
 

@@ -5,6 +5,7 @@ The site under gunicorn with Redis stopped, hung and back is in tests/operations
 
 import logging
 import pickle
+import threading
 import time
 
 import pytest
@@ -31,6 +32,7 @@ def test_an_unreachable_redis_is_a_cache_that_keeps_nothing_and_is_logged_once(c
             assert cache.get_or_set("key", 2) == 2
             with pytest.raises(ValueError):
                 cache.incr("key")
+            assert cache.count_in_window("counter", 60) is None
     (warning,) = caplog.records  # three rounds of calls, one warning
     assert f"Redis at {url} is unreachable (ConnectionError" in warning.getMessage()
     # A readiness probe is told the truth.
@@ -66,3 +68,39 @@ def test_after_a_failure_redis_is_left_alone_for_a_while_then_tried_again(redis_
     time.sleep(RETRY_AFTER_SECONDS + 0.1)
     cache.set("key", 1)
     assert cache.get("key") == 1
+
+
+@pytest.mark.services
+def test_a_counter_is_created_with_its_expiry_and_raised_in_one_transaction(redis_server):
+    cache = tolerant_cache(redis_server.url.replace("/0", "/2"))
+    server = redis.Redis(port=redis_server.port, db=2)
+    commands = ("multi", "exec", "set", "incrby")
+
+    def calls() -> dict[str, int]:
+        stats = server.info("commandstats")
+        return {command: stats.get(f"cmdstat_{command}", {"calls": 0})["calls"] for command in commands}
+
+    before = calls()
+    assert [cache.count_in_window("window", 60) for _ in range(3)] == [1, 2, 3]
+    # Each count is one MULTI ... EXEC: the set-if-missing and the increment go together.
+    made = {command: count - before[command] for command, count in calls().items()}
+    assert made == {"multi": 3, "exec": 3, "set": 3, "incrby": 3}
+    assert 0 < server.ttl(cache.make_key("window")) <= 60
+
+
+@pytest.mark.services
+def test_concurrent_counts_are_each_counted_once(redis_server):
+    cache = tolerant_cache(redis_server.url.replace("/0", "/3"))
+    counts, lock = [], threading.Lock()
+
+    def count_many():
+        mine = [cache.count_in_window("race", 60) for _ in range(25)]
+        with lock:
+            counts.extend(mine)
+
+    threads = [threading.Thread(target=count_many) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(counts) == list(range(1, 201))

@@ -8,6 +8,7 @@ from django.core.cache.backends.locmem import LocMemCache
 from django.db import connection
 
 from infrastructure import rate_limit
+from infrastructure.cache_backends import TolerantRedisCache
 from infrastructure.models import RateCounter
 from infrastructure.rate_limit import retry_after
 from tests.compare_site.test_settings import load_settings
@@ -91,3 +92,12 @@ def test_ended_windows_are_cleared_from_the_database(db, monkeypatch):
     monkeypatch.setattr(rate_limit.time, "time", lambda: later)
     retry_after("someone-new", limit=2, period=60)
     assert list(RateCounter.objects.values_list("key", flat=True)) == ["someone-new:60"]
+
+
+@pytest.mark.services
+def test_with_redis_a_limit_is_counted_there_and_holds(redis_server, settings, monkeypatch):
+    settings.RATE_LIMIT_STORE = "cache"
+    monkeypatch.setattr(rate_limit, "cache", TolerantRedisCache(redis_server.url.replace("/0", "/4"), {}))
+    assert [retry_after("client", limit=2, period=60) is None for _ in range(3)] == [True, True, False]
+    assert retry_after("client", limit=2, period=60) == 30
+    assert retry_after("other", limit=2, period=60) is None
