@@ -7,7 +7,6 @@ aborts the whole load, which the caller runs in one transaction.
 """
 
 import json
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -17,6 +16,7 @@ from django.db import models
 from criteria.models import Criterion
 
 from .models import Claim, Framework, Source
+from .quote_location import locate, nearest_passage
 
 SEED_DIR = Path(__file__).resolve().parent / "seed"
 SEED_REASON = "Loaded by the seed command"
@@ -24,16 +24,6 @@ SEED_REASON = "Loaded by the seed command"
 
 class SeedError(Exception):
     """A seed record is broken; the message names it and says what is wrong."""
-
-
-def fold_whitespace(text: str) -> str:
-    return re.sub(r"\s+", " ", text).strip()
-
-
-def quote_appears_in(quote: str, document: str) -> bool:
-    """Verbatim up to whitespace: line breaks and indentation differ between copies of a text."""
-    quote = fold_whitespace(quote)
-    return bool(quote) and quote in fold_whitespace(document)
 
 
 @dataclass
@@ -89,10 +79,13 @@ def check_quotes(source_records: list[dict], claim_files: list[Path], sources_di
         except OSError as error:
             raise SeedError(f"sources.json: source {path.stem!r}: cannot read its file: {error}") from None
         for record in read_json(path):
-            if not quote_appears_in(record.get("quote", ""), document):
+            quote = record.get("quote", "")
+            if locate(quote, document) is None:
+                nearest = nearest_passage(quote, document)
                 raise SeedError(
                     f"claims/{path.name}: claim {record.get('key')!r}: its quote is not in "
-                    f"{files[path.stem]} (verbatim, whitespace folded)."
+                    f"{files[path.stem]} (verbatim, whitespace and markup folded)."
+                    + (f" The nearest passage there: {nearest!r}." if nearest else "")
                 )
             checked += 1
     return checked

@@ -11,7 +11,8 @@ from django.core.management import CommandError, call_command
 from criteria.models import Criterion
 from dataset.management.commands.seed import DEFAULT_SOURCES_DIR
 from frameworks.models import Claim, Framework, Source
-from frameworks.seeding import SEED_DIR, quote_appears_in
+from frameworks.quote_location import locate
+from frameworks.seeding import SEED_DIR
 
 pytestmark = pytest.mark.django_db
 
@@ -65,7 +66,7 @@ def test_every_seeded_quote_is_verbatim_in_its_source_document():
     for path in sorted((SEED_DIR / "claims").glob("*.json")):
         document = (DEFAULT_SOURCES_DIR / sources[path.stem]).read_text(encoding="utf-8")
         for claim in json.loads(path.read_text()):
-            assert quote_appears_in(claim["quote"], document), f"{path.name}: {claim['key']}"
+            assert locate(claim["quote"], document) is not None, f"{path.name}: {claim['key']}"
             checked += 1
     assert checked >= 150
 
@@ -201,6 +202,14 @@ def test_a_quote_missing_from_its_source_is_refused_naming_the_claim(broken_data
     ):
         seed(data_dir=broken_data)
     assert not Claim.objects.exists()
+
+
+@needs_sources
+def test_a_misquote_is_refused_showing_the_passage_it_nearly_matches(broken_data):
+    words = "Routes, error handlers, before request, after request, and teardown functions can all be"
+    break_claim(broken_data, "flask-async-await-views", quote=f"{words} async")
+    with pytest.raises(CommandError, match=f"The nearest passage there: '{words} coroutine'"):
+        seed(data_dir=broken_data)
 
 
 def test_without_the_source_documents_the_seed_still_loads(tmp_path, monkeypatch):
