@@ -5,13 +5,13 @@ The site under gunicorn with Redis stopped, hung and back is in tests/operations
 
 import logging
 import pickle
-import threading
 import time
 
 import pytest
 import redis
 
 from infrastructure.cache_backends import RETRY_AFTER_SECONDS, TolerantRedisCache
+from tests.concurrency import results_of_racing_threads
 from tests.services import free_port
 
 
@@ -91,16 +91,5 @@ def test_a_counter_is_created_with_its_expiry_and_raised_in_one_transaction(redi
 @pytest.mark.services
 def test_concurrent_counts_are_each_counted_once(redis_server):
     cache = tolerant_cache(redis_server.url.replace("/0", "/3"))
-    counts, lock = [], threading.Lock()
-
-    def count_many():
-        mine = [cache.count_in_window("race", 60) for _ in range(25)]
-        with lock:
-            counts.extend(mine)
-
-    threads = [threading.Thread(target=count_many) for _ in range(8)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    counts = results_of_racing_threads(lambda: [cache.count_in_window("race", 60) for _ in range(25)])
     assert sorted(counts) == list(range(1, 201))

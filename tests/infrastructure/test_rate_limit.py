@@ -1,8 +1,6 @@
 """Rate limits count every request, even concurrent ones, in a store every process shares, and say
 when to come back."""
 
-import threading
-
 import pytest
 from django.core.cache.backends.locmem import LocMemCache
 from django.db import connection
@@ -12,6 +10,7 @@ from infrastructure.cache_backends import TolerantRedisCache
 from infrastructure.models import RateCounter
 from infrastructure.rate_limit import retry_after
 from tests.compare_site.test_settings import load_settings
+from tests.concurrency import results_of_racing_threads
 
 
 @pytest.fixture(params=["cache", "database"])
@@ -39,19 +38,13 @@ def test_concurrent_requests_are_each_counted(store, settings, request):
     settings.RATE_LIMIT_STORE = store
     if store == "database":
         request.getfixturevalue("transactional_db")
-    answers, lock = [], threading.Lock()
 
     def post_many():
         mine = [retry_after("race", limit=50, period=3600) for _ in range(25)]
         connection.close()
-        with lock:
-            answers.extend(mine)
+        return mine
 
-    threads = [threading.Thread(target=post_many) for _ in range(8)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    answers = results_of_racing_threads(post_many)
     assert len(answers) == 200 and answers.count(None) == 50
 
 
