@@ -101,6 +101,12 @@ class Source(models.Model):
         "Empty for independent articles, surveys and benchmarks.",
     )
     licence = models.CharField(max_length=100, blank=True, help_text="The document's licence, where known.")
+    extension = models.CharField(
+        max_length=100,
+        blank=True,
+        help_text="The maintained extension the document is about (Flask-SQLAlchemy, Django REST "
+        "framework...), when it is not the framework's own core. Citations name it.",
+    )
     is_synthetic = synthetic_flag()
 
     history = HistoricalRecords()
