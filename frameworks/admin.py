@@ -149,6 +149,28 @@ class StaleFilter(admin.SimpleListFilter):
         return queryset
 
 
+class QuoteCheckFilter(admin.SimpleListFilter):
+    title = "quote check"
+    parameter_name = "quote"
+
+    def lookups(self, request, model_admin):
+        return [
+            ("found", "Found in the source's text"),
+            ("unchecked", "Unchecked, with a reason"),
+            ("missing", "Not found, no reason"),
+        ]
+
+    def queryset(self, request, queryset):
+        match self.value():
+            case "found":
+                return queryset.exclude(quote_exact="")
+            case "unchecked":
+                return queryset.filter(quote_exact="").exclude(quote_unchecked_reason="")
+            case "missing":
+                return queryset.filter(quote_exact="", quote_unchecked_reason="")
+        return queryset
+
+
 _CONTENT_FIELDS = [
     "framework",
     "criterion",
@@ -230,8 +252,18 @@ class RetirementForm(forms.Form):
 @admin.register(Claim)
 class ClaimAdmin(EvidenceAdmin):
     form = ClaimAdminForm
-    list_display = ["short_statement", "framework", "criterion", "rating", "status", "source", "age", "stale"]
-    list_filter = ["status", StaleFilter, "framework", "criterion", "source__kind"]
+    list_display = [
+        "short_statement",
+        "framework",
+        "criterion",
+        "rating",
+        "status",
+        "source",
+        "age",
+        "stale",
+        "quote_found",
+    ]
+    list_filter = ["status", StaleFilter, QuoteCheckFilter, "framework", "criterion", "source__kind"]
     list_select_related = ["framework", "criterion", "source"]
     ordering = ["-updated_at"]
     search_fields = ["statement", "quote", "source__title"]
@@ -283,6 +315,10 @@ class ClaimAdmin(EvidenceAdmin):
             self.message_user(request, "The quote was found in the source's text.", messages.SUCCESS)
         elif problem := obj.quote_problem():
             self.message_user(request, f"Saved, but it cannot be published yet. {problem}", messages.WARNING)
+
+    @admin.display(description="quote found", boolean=True)
+    def quote_found(self, claim):
+        return bool(claim.quote_exact)
 
     @admin.display(description="found in the source?")
     def quote_check(self, claim):

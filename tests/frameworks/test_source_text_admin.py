@@ -6,7 +6,7 @@ from django.urls import reverse
 
 from frameworks.models import MAX_SOURCE_TEXT_BYTES, Claim, SourceText
 from tests.factories import ClaimFactory, SourceFactory, SourceTextFactory
-from tests.frameworks.test_admin import NO_INLINE_CLAIMS, change_url, claim_form, messages_of
+from tests.frameworks.test_admin import CLAIMS, NO_INLINE_CLAIMS, change_url, claim_form, messages_of
 
 pytestmark = pytest.mark.django_db
 
@@ -93,3 +93,15 @@ def test_the_source_page_links_to_storing_its_text(editor_client):
     source = SourceFactory()
     page = editor_client.get(reverse("admin:frameworks_source_change", args=[source.pk])).content.decode()
     assert f'href="{ADD_TEXT}?source={source.pk}"' in page
+
+
+def test_the_claim_list_filters_by_whether_the_quote_was_found(editor_client):
+    source = SourceTextFactory(text=TEXT).source
+    found = ClaimFactory(source=source, status=Claim.Status.DRAFT, quote="getting started quick")
+    missing = ClaimFactory(source=source, status=Claim.Status.DRAFT, quote="q", quote_unchecked_reason="")
+    unchecked = ClaimFactory(status=Claim.Status.DRAFT)
+    listed = {
+        check: {claim.pk for claim in editor_client.get(f"{CLAIMS}?quote={check}").context["cl"].result_list}
+        for check in ("found", "missing", "unchecked")
+    }
+    assert listed == {"found": {found.pk}, "missing": {missing.pk}, "unchecked": {unchecked.pk}}
