@@ -3,6 +3,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from infrastructure import health
+from recommender.admin_worklist import worklist
 
 from .api import router
 
@@ -12,6 +13,8 @@ admin.site.site_title = "Framework evidence"
 urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),
+    # An admin page of no model's, so ahead of the admin's own patterns.
+    path("admin/frameworks/worklist/", worklist, name="evidence-worklist"),
     path("admin/", admin.site.urls),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     # A template of ours with no inline script or style; the split view serves the settings as a

@@ -12,6 +12,7 @@ from django.utils.timesince import timesince
 
 from infrastructure.admin_base import EvidenceAdmin
 
+from . import admin_source_text  # noqa: F401 (registers the source texts' admin)
 from .models import (
     CITATION_FIELDS,
     RETIREMENT_NEEDS_A_REASON,
@@ -21,6 +22,7 @@ from .models import (
     ProblemReport,
     Source,
     SourceChange,
+    SourceText,
     review,
 )
 
@@ -79,7 +81,7 @@ class SourceAdmin(EvidenceAdmin):
         return super().get_queryset(request).annotate(claim_count=Count("claims"))
 
     def get_readonly_fields(self, request, obj=None):
-        fields = super().get_readonly_fields(request, obj)
+        fields = [*super().get_readonly_fields(request, obj), "text_for_checking"]
         # Published claims show this source: a change to it waits for a reviewer (models/source_changes.py).
         if obj is not None and obj.is_public():
             return [*fields, "propose_a_change", *CITATION_FIELDS]
@@ -90,6 +92,24 @@ class SourceAdmin(EvidenceAdmin):
         url = reverse("admin:frameworks_sourcechange_add")
         return format_html(
             'Changes need a reviewer: <a href="{}?source={}">propose a change</a>.', url, source.pk
+        )
+
+    @admin.display(description="text for checking quotes")
+    def text_for_checking(self, source):
+        if source.pk is None:
+            return "Store its text once the source is saved."
+        stored = SourceText.objects.filter(source=source).only("pk", "origin", "stored_at").first()
+        if stored is None:
+            return format_html(
+                'None: <a href="{}?source={}">store its text</a>, so that its quotes are checked.',
+                reverse("admin:frameworks_sourcetext_add"),
+                source.pk,
+            )
+        return format_html(
+            '<a href="{}">{}</a>, stored {:%d %B %Y}',
+            reverse("admin:frameworks_sourcetext_change", args=[stored.pk]),
+            stored.origin,
+            stored.stored_at,
         )
 
     @admin.display(description="published", ordering="published_on")
@@ -129,6 +149,28 @@ class StaleFilter(admin.SimpleListFilter):
         return queryset
 
 
+class QuoteCheckFilter(admin.SimpleListFilter):
+    title = "quote check"
+    parameter_name = "quote"
+
+    def lookups(self, request, model_admin):
+        return [
+            ("found", "Found in the source's text"),
+            ("unchecked", "Unchecked, with a reason"),
+            ("missing", "Not found, no reason"),
+        ]
+
+    def queryset(self, request, queryset):
+        match self.value():
+            case "found":
+                return queryset.exclude(quote_exact="")
+            case "unchecked":
+                return queryset.filter(quote_exact="").exclude(quote_unchecked_reason="")
+            case "missing":
+                return queryset.filter(quote_exact="", quote_unchecked_reason="")
+        return queryset
+
+
 _CONTENT_FIELDS = [
     "framework",
     "criterion",
@@ -140,6 +182,7 @@ _CONTENT_FIELDS = [
     "unit",
     "applies_to",
     "as_of",
+    "quote_unchecked_reason",
 ]
 _RECORD_FIELDS = [
     "status",
@@ -209,16 +252,32 @@ class RetirementForm(forms.Form):
 @admin.register(Claim)
 class ClaimAdmin(EvidenceAdmin):
     form = ClaimAdminForm
-    list_display = ["short_statement", "framework", "criterion", "rating", "status", "source", "age", "stale"]
-    list_filter = ["status", StaleFilter, "framework", "criterion", "source__kind"]
+    list_display = [
+        "short_statement",
+        "framework",
+        "criterion",
+        "rating",
+        "status",
+        "source",
+        "age",
+        "stale",
+        "quote_found",
+    ]
+    list_filter = ["status", StaleFilter, QuoteCheckFilter, "framework", "criterion", "source__kind"]
     list_select_related = ["framework", "criterion", "source"]
     ordering = ["-updated_at"]
     search_fields = ["statement", "quote", "source__title"]
     autocomplete_fields = ["framework", "criterion", "source", "superseded_by"]
-    readonly_fields = _RECORD_FIELDS
+    readonly_fields = [*_RECORD_FIELDS, "quote_check"]
     fieldsets = [
-        (None, {"fields": ["framework", "criterion", "source", "statement", "quote", "rating"]}),
-        ("Details", {"fields": ["value", "unit", "applies_to", "as_of", "superseded_by"]}),
+        (
+            None,
+            {"fields": ["framework", "criterion", "source", "statement", "quote", "quote_check", "rating"]},
+        ),
+        (
+            "Details",
+            {"fields": ["value", "unit", "applies_to", "as_of", "superseded_by", "quote_unchecked_reason"]},
+        ),
         ("Record", {"fields": [*_RECORD_FIELDS, "loaded_version"]}),
     ]
     actions = ["submit_for_review", "publish", "retire", "withdraw"]
@@ -232,10 +291,10 @@ class ClaimAdmin(EvidenceAdmin):
 
     def get_readonly_fields(self, request, obj=None):
         if obj is None or obj.is_editable:
-            return _RECORD_FIELDS
+            return [*_RECORD_FIELDS, "quote_check"]
         # Published and retired claims are the record; only a reviewer may point a published one at
         # a successor.
-        frozen = [*_CONTENT_FIELDS, *_RECORD_FIELDS]
+        frozen = [*_CONTENT_FIELDS, *_RECORD_FIELDS, "quote_check"]
         if obj.status != Claim.Status.PUBLISHED or not self.has_publish_permission(request):
             frozen.append("superseded_by")
         return frozen
@@ -252,6 +311,28 @@ class ClaimAdmin(EvidenceAdmin):
         if form.has_changed():
             obj.last_edited_by = request.user
         super().save_model(request, obj, form, change)
+        if obj.quote_exact:
+            self.message_user(request, "The quote was found in the source's text.", messages.SUCCESS)
+        elif problem := obj.quote_problem():
+            self.message_user(request, f"Saved, but it cannot be published yet. {problem}", messages.WARNING)
+
+    @admin.display(description="quote found", boolean=True)
+    def quote_found(self, claim):
+        return bool(claim.quote_exact)
+
+    @admin.display(description="found in the source?")
+    def quote_check(self, claim):
+        """What the editor needs at once: where the quote was found, or why it cannot be published."""
+        if claim.pk is None:
+            return "Checked against the source's stored text when you save."
+        if location := claim.quote_location:
+            return format_html(
+                "Found in the source's text: \u2026{}<strong>{}</strong>{}\u2026",
+                location.prefix,
+                location.exact,
+                location.suffix,
+            )
+        return claim.quote_problem() or f"Not checked: {claim.quote_unchecked_reason}"
 
     def has_publish_permission(self, request):
         return request.user.has_perm("frameworks.publish_claim")

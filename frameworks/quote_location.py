@@ -41,7 +41,7 @@ def locate(quote: str, document: str) -> Location | None:
         exact, text = fold(quote), fold(document)
         if not exact:
             return None
-        at = text.find(exact)
+        at = _find_whole_words(exact, text)
         if at >= 0:
             before, after = text[:at], text[at + len(exact) :]
             # One more piece than words: the last (or first) is what touches the quote, a partial
@@ -50,6 +50,25 @@ def locate(quote: str, document: str) -> Location | None:
             suffix = " ".join(after.split(" ")[: CONTEXT_WORDS + 1]) if after else ""
             return Location(prefix[-CONTEXT_CHARACTERS:], exact, suffix[:CONTEXT_CHARACTERS])
     return None
+
+
+def _find_whole_words(exact: str, text: str) -> int:
+    """Where `exact` first appears in `text` not cut out of a longer word, or -1: "q" is not a quote
+    of "quick", though a quote may start or end at punctuation."""
+    at = text.find(exact)
+    while at >= 0:
+        cuts_before = exact[0].isalnum() and at > 0 and text[at - 1].isalnum()
+        end = at + len(exact)
+        cuts_after = exact[-1].isalnum() and end < len(text) and text[end].isalnum()
+        if not (cuts_before or cuts_after):
+            return at
+        at = text.find(exact, at + 1)
+    return -1
+
+
+def quote_matches(quote: str, exact: str) -> bool:
+    """Whether `exact` is what locate() finds for this quote (in a text that holds it)."""
+    return any(fold(quote) == exact for fold in FOLDS)
 
 
 def nearest_passage(quote: str, document: str) -> str:

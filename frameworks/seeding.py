@@ -15,11 +15,12 @@ from django.db import models
 
 from criteria.models import Criterion
 
-from .models import Claim, Framework, Source
-from .quote_location import locate, nearest_passage
+from .models import Claim, Framework, Source, SourceText, location_fields
+from .quote_location import Location, locate, nearest_passage
 
 SEED_DIR = Path(__file__).resolve().parent / "seed"
 SEED_REASON = "Loaded by the seed command"
+WRITE_LOCATIONS = "manage.py seed --write-quote-locations"
 
 
 class SeedError(Exception):
@@ -31,6 +32,7 @@ class SeedReport:
     created: dict[str, int] = field(default_factory=dict)
     kept: dict[str, int] = field(default_factory=dict)
     quotes_checked: int = 0
+    texts_stored: int = 0
 
     def count(self, label: str, created: bool) -> None:
         bucket = self.created if created else self.kept
@@ -63,32 +65,97 @@ def load_evidence(seed_dir: Path = SEED_DIR, sources_dir: Path | None = None) ->
             raise SeedError(f"source {record.get('slug')!r}: speaks for an unknown framework {speaks_for!r}.")
         fields = without(record, "file", "speaks_for") | {"speaks_for": frameworks.get(speaks_for)}
         create_if_missing(Source, "slug", fields, report)
+    if sources_dir is not None:
+        # Before the claims, so that saving each claim locates its quote in the stored text.
+        report.texts_stored = store_source_texts(source_records, sources_dir)
     _load_claims(claim_files, report)
     return report
 
 
-def check_quotes(source_records: list[dict], claim_files: list[Path], sources_dir: Path) -> int:
-    """Raise SeedError naming the first claim whose quote is not in its source file."""
+def store_source_texts(source_records: list[dict], sources_dir: Path) -> int:
+    """Keep each seeded source's document as its text, where it has none yet; the number stored."""
+    stored = 0
+    for record in source_records:
+        source = Source.objects.get(slug=record["slug"])
+        if record.get("file") and not SourceText.objects.filter(source=source).exists():
+            text = (sources_dir / record["file"]).read_text(encoding="utf-8")
+            SourceText.objects.create(source=source, text=text, origin=f"seed document {record['file']}")
+            stored += 1
+    return stored
+
+
+def read_documents(
+    source_records: list[dict], claim_files: list[Path], sources_dir: Path
+) -> dict[str, tuple[str, str]]:
+    """Each claim file's source (file name, text), by the claim file's stem; SeedError when missing."""
     files = {record.get("slug"): record.get("file") for record in source_records}
-    checked = 0
+    documents = {}
     for path in claim_files:
         if not files.get(path.stem):
             raise SeedError(f"claims/{path.name}: sources.json has no source {path.stem!r} with a file.")
         try:
-            document = (sources_dir / files[path.stem]).read_text(encoding="utf-8")
+            documents[path.stem] = (
+                files[path.stem],
+                (sources_dir / files[path.stem]).read_text(encoding="utf-8"),
+            )
         except OSError as error:
             raise SeedError(f"sources.json: source {path.stem!r}: cannot read its file: {error}") from None
+    return documents
+
+
+def check_quotes(source_records: list[dict], claim_files: list[Path], sources_dir: Path) -> int:
+    """Raise SeedError naming the first claim whose quote is not in its source file, or whose
+    recorded location is not where the quote is found (the location a checkout without the source
+    documents relies on)."""
+    documents = read_documents(source_records, claim_files, sources_dir)
+    checked = 0
+    for path in claim_files:
         for record in read_json(path):
-            quote = record.get("quote", "")
-            if locate(quote, document) is None:
-                nearest = nearest_passage(quote, document)
+            label = f"claims/{path.name}: claim {record.get('key')!r}"
+            location = locate_or_fail(record, documents[path.stem], label)
+            if recorded_location(record) != location_fields(location):
                 raise SeedError(
-                    f"claims/{path.name}: claim {record.get('key')!r}: its quote is not in "
-                    f"{files[path.stem]} (verbatim, whitespace and markup folded)."
-                    + (f" The nearest passage there: {nearest!r}." if nearest else "")
+                    f"{label}: its recorded quote location is not where the quote is found in its "
+                    f"source; run `{WRITE_LOCATIONS}` to record it again."
                 )
             checked += 1
     return checked
+
+
+def locate_or_fail(record: dict, document: tuple[str, str], label: str) -> Location:
+    (file, text), quote = document, record.get("quote", "")
+    location = locate(quote, text)
+    if location is None:
+        nearest = nearest_passage(quote, text)
+        raise SeedError(
+            f"{label}: its quote is not in {file} (verbatim, whitespace and markup folded)."
+            + (f" The nearest passage there: {nearest!r}." if nearest else "")
+        )
+    return location
+
+
+def recorded_location(record: dict) -> dict[str, str]:
+    return {name: record.get(name, "") for name in location_fields(None)}
+
+
+def write_quote_locations(seed_dir: Path, sources_dir: Path) -> int:
+    """Record in each claim file where each quote is found in its source; the number of claims whose
+    recorded location changed. For editors of the seed data, who have the source documents."""
+    source_records = read_json(seed_dir / "sources.json")
+    claim_files = sorted((seed_dir / "claims").glob("*.json"))
+    documents = read_documents(source_records, claim_files, sources_dir)
+    changed = 0
+    for path in claim_files:
+        records = read_json(path)
+        for record in records:
+            location = locate_or_fail(
+                record, documents[path.stem], f"claims/{path.name}: claim {record.get('key')!r}"
+            )
+            if recorded_location(record) != location_fields(location):
+                changed += 1
+            record.update(location_fields(location))
+        path.write_text(json.dumps(records, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+    return changed
 
 
 def _load_claims(claim_files: list[Path], report: SeedReport) -> None:

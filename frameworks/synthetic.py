@@ -127,6 +127,7 @@ def _claim(n: int, cell: tuple, source: Source, rng: random.Random, today: datet
         source=source,
         statement=f"Synthetic claim {n}.",
         quote=f"Synthetic passage {n}.",
+        quote_unchecked_reason="A synthetic claim, made up to measure the site at scale: no source text.",
         rating=rng.randint(1, 5),
         as_of=today - datetime.timedelta(days=rng.randint(0, 1500)) if n % 7 else None,
         status=Claim.Status.PUBLISHED,

@@ -53,12 +53,18 @@ def refuse_malformed_input(get_response):
             request.body
         ):
             return refusal(request, NOT_UTF8)
-        # No form of the site takes files, so a multipart body is all text, and must be UTF-8.
-        if request.content_type == "multipart/form-data" and not _is_utf8(request.body):
+        if request.content_type == "multipart/form-data" and _has_undecodable_field(request):
             return refusal(request, NOT_UTF8)
         return get_response(request)
 
     return middleware
+
+
+def _has_undecodable_field(request) -> bool:
+    """Whether a multipart form's text fields were not UTF-8: Django decodes them replacing what it
+    cannot read with U+FFFD. Files are left as sent (bytes) for their forms to check: a source's
+    text may be uploaded, and reading the raw body instead would hold a whole upload in memory."""
+    return any("\ufffd" in value for _, values in request.POST.lists() for value in values)
 
 
 def _is_utf8_form_encoded(raw: bytes) -> bool:

@@ -82,9 +82,10 @@ class FrozenSource(TypedDict):
     title: str
     publisher: str
     url: str
-    published: str
+    published: str  # or, for an undated page, its last revision ("revised 21 November 2026")
     version: str
     accessed: str
+    extension: str  # the maintained extension the document is about, or ""
 
 
 class FrozenClaim(TypedDict):
@@ -284,7 +285,7 @@ def _frozen_claims(ids: frozenset[int], matrix: Matrix) -> dict[str, FrozenClaim
         "id", "statement", "quote", "rating", "as_of", "superseded_by_id", "applies_to",
         "source_id", "source__title", "source__publisher", "source__url", "source__published_on",
         "source__published_precision", "source__published_note", "source__version",
-        "source__accessed_on", "source__revised_on",
+        "source__accessed_on", "source__revised_on", "source__extension",
         framework_slug=F("framework__slug"), speaks_for=F("source__speaks_for__slug"), dated=CLAIM_DATE,
     )  # fmt: skip
     frozen = {}
@@ -314,7 +315,9 @@ def _frozen_claims(ids: frozenset[int], matrix: Matrix) -> dict[str, FrozenClaim
                     row["source__published_on"],
                     row["source__published_precision"],
                     row["source__published_note"],
+                    row["source__revised_on"],
                 ),
+                extension=row["source__extension"],
                 version=row["source__version"],
                 accessed=row["source__accessed_on"].isoformat(),
             ),

@@ -4,7 +4,7 @@ import factory
 from django.contrib.auth.models import Group, User
 
 from criteria.models import Criterion
-from frameworks.models import Claim, Framework, Source
+from frameworks.models import Claim, Framework, Source, SourceText
 from recommender.models import Choice, ChoiceWeight, Question
 
 
@@ -45,6 +45,15 @@ class SourceFactory(factory.django.DjangoModelFactory):
     accessed_on = datetime.date(2026, 11, 20)
 
 
+class SourceTextFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = SourceText
+
+    source = factory.SubFactory(SourceFactory)
+    text = "An opening sentence. A short verbatim passage. A closing sentence."
+    origin = "pasted"
+
+
 class ClaimFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Claim
@@ -57,6 +66,9 @@ class ClaimFactory(factory.django.DjangoModelFactory):
     rating = 3
     as_of = factory.LazyFunction(lambda: datetime.date.today() - datetime.timedelta(days=30))
     status = Claim.Status.PUBLISHED
+    # The factory's sources hold no text, so its claims say why their quote is unchecked (else none
+    # could be published); tests of the quote check store a text (SourceTextFactory) and clear this.
+    quote_unchecked_reason = "Checked by hand in a test."
     retired_reason = factory.LazyAttribute(
         lambda claim: "Retired in a test." if claim.status == Claim.Status.RETIRED else ""
     )

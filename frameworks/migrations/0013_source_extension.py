@@ -2,6 +2,8 @@
 
 from django.db import migrations, models
 
+from infrastructure.table_triggers import rewatch_operation
+
 
 class Migration(migrations.Migration):
 
@@ -20,4 +22,6 @@ class Migration(migrations.Migration):
             name='extension',
             field=models.CharField(blank=True, help_text="The maintained extension the document is about (Flask-SQLAlchemy, Django REST framework...), when it is not the framework's own core. Citations name it.", max_length=100),
         ),
+        # SQLite rebuilt the table for the new column, without its version triggers.
+        rewatch_operation("frameworks_source"),
     ]

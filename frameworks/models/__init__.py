@@ -1,15 +1,25 @@
 """The evidence models: frameworks and sources (catalogue), claims (claims), proposed changes to
-cited sources (source_changes). Importing them here registers them with the app."""
+cited sources (source_changes), the texts quotes are checked against (source_text). Importing them
+here registers them with the app."""
 
 from ..fields import HttpURLField  # noqa: F401 (migrations name it frameworks.models.HttpURLField)
 from ..staleness import CLAIM_DATE, stale_cutoff
 from .catalogue import Framework, Source, describe_publication
-from .claims import RETIREMENT_NEEDS_A_REASON, Claim, EditConflict, ProblemReport, WorkflowError
+from .claims import (
+    RETIREMENT_NEEDS_A_REASON,
+    Claim,
+    EditConflict,
+    ProblemReport,
+    WorkflowError,
+    location_fields,
+)
 from .source_changes import CITATION_FIELDS, SourceChange, review
+from .source_text import MAX_SOURCE_TEXT_BYTES, SourceText
 
 __all__ = [
     "CITATION_FIELDS",
     "CLAIM_DATE",
+    "MAX_SOURCE_TEXT_BYTES",
     "RETIREMENT_NEEDS_A_REASON",
     "Claim",
     "EditConflict",
@@ -17,8 +27,10 @@ __all__ = [
     "ProblemReport",
     "Source",
     "SourceChange",
+    "SourceText",
     "WorkflowError",
     "describe_publication",
+    "location_fields",
     "review",
     "stale_cutoff",
 ]

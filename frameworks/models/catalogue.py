@@ -131,6 +131,13 @@ class Source(models.Model):
         return describe_publication(self.published_on, self.published_precision, self.published_note)
 
     @property
+    def date_display(self) -> str:
+        """For citations: the publication date, else the page's last revision, labelled as such."""
+        return describe_publication(
+            self.published_on, self.published_precision, self.published_note, self.revised_on
+        )
+
+    @property
     def dated(self) -> datetime.date | None:
         """The date the source's text describes: published, else last revised; None when unknown."""
         return self.published_on or self.revised_on
@@ -140,8 +147,13 @@ class Source(models.Model):
         return Source.objects.public().filter(pk=self.pk).exists()
 
 
-def describe_publication(published_on: datetime.date | None, precision: str, note: str) -> str:
-    """A source's date as far as it is known: "undated (note)", "2019", "May 2024", "3 May 2024"."""
+def describe_publication(
+    published_on: datetime.date | None, precision: str, note: str, revised_on: datetime.date | None = None
+) -> str:
+    """A source's date as far as it is known: "undated (note)", "2019", "May 2024", "3 May 2024";
+    given `revised_on`, an undated page shows that instead: "revised 21 November 2026"."""
+    if published_on is None and revised_on is not None:
+        return f"revised {revised_on.day} {revised_on:%B %Y}"
     if published_on is None:
         return f"undated ({note})" if note else "undated"
     if precision == Source.DatePrecision.YEAR:

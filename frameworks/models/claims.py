@@ -14,10 +14,12 @@ from criteria.models import Criterion
 from infrastructure.visibility import EveryRowManager, VisibleManager, synthetic_flag
 
 from ..querysets import ClaimQuerySet, ProblemReportQuerySet
+from ..quote_location import Location, locate, nearest_passage, quote_matches
 from ..staleness import is_stale
 from ..versions import SCOPE_HELP, in_scope, validate_scope
 from ..weighing import MAX_RATING, MIN_RATING, Witness, witness
 from .catalogue import Framework, Source
+from .source_text import SourceText
 
 
 class WorkflowError(ValidationError):
@@ -29,6 +31,10 @@ class EditConflict(ValidationError):
 
 
 RETIREMENT_NEEDS_A_REASON = "Say why the claim is retired: visitors following an old link read it."
+QUOTE_UNCHECKED = (
+    "A published claim's quote must be found in its source's stored text, or carry the reason "
+    "why it cannot be checked."
+)
 
 
 class Claim(models.Model):
@@ -48,6 +54,17 @@ class Claim(models.Model):
     statement = models.TextField(help_text="What the source asserts, in the editor's words.")
     quote = models.TextField(
         blank=True, help_text="A short passage copied verbatim from the source. Required to publish."
+    )
+    # Where the quote was found in the source's stored text (W3C Web Annotation TextQuoteSelector):
+    # set by save(), never typed; empty when the source holds no text or the quote is not in it.
+    quote_prefix = models.TextField(blank=True, editable=False)
+    quote_exact = models.TextField(blank=True, editable=False)
+    quote_suffix = models.TextField(blank=True, editable=False)
+    quote_unchecked_reason = models.TextField(
+        "why the quote is unchecked",
+        blank=True,
+        help_text="Only for a source whose text cannot be stored (a printed book, a paywalled page): "
+        "why its quote could not be checked. The claim page shows it to visitors.",
     )
     rating = models.PositiveSmallIntegerField(
         validators=[MinValueValidator(MIN_RATING), MaxValueValidator(MAX_RATING)],
@@ -129,6 +146,13 @@ class Claim(models.Model):
                 violation_error_message="A published claim must quote its source: add the quote first.",
             ),
             models.CheckConstraint(
+                condition=~models.Q(status="published")
+                | ~models.Q(quote_exact="")
+                | ~models.Q(Exact(Trim("quote_unchecked_reason"), "")),
+                name="published_claim_quote_is_checked",
+                violation_error_message=QUOTE_UNCHECKED,
+            ),
+            models.CheckConstraint(
                 condition=~models.Q(status="retired") | ~models.Q(Exact(Trim("retired_reason"), "")),
                 name="retired_claim_says_why",
                 violation_error_message=RETIREMENT_NEEDS_A_REASON,
@@ -150,6 +174,52 @@ class Claim(models.Model):
 
     def __str__(self) -> str:
         return f"{self.framework} / {self.criterion}: {self.statement[:60]}"
+
+    def save(self, *args, **kwargs):
+        update_fields = kwargs.get("update_fields")
+        if update_fields is None or "quote" in update_fields or "source" in update_fields:
+            self.locate_quote()
+            if update_fields is not None:
+                kwargs["update_fields"] = {*update_fields, "quote_prefix", "quote_exact", "quote_suffix"}
+        super().save(*args, **kwargs)
+
+    def locate_quote(self) -> None:
+        """Record where the quote is in its source's stored text; clear it when it is not there.
+
+        Without a stored text, a location is kept only while it still matches the quote: the seed
+        data carries the locations it found, for checkouts without the source documents."""
+        text = self.source_text()
+        if text is None and self.quote_exact and quote_matches(self.quote, self.quote_exact):
+            return
+        location = locate(self.quote, text) if text is not None else None
+        for name, value in location_fields(location).items():
+            setattr(self, name, value)
+
+    def source_text(self) -> str | None:
+        return SourceText.objects.filter(source_id=self.source_id).values_list("text", flat=True).first()
+
+    @property
+    def quote_location(self) -> Location | None:
+        return Location(self.quote_prefix, self.quote_exact, self.quote_suffix) if self.quote_exact else None
+
+    def quote_problem(self) -> str:
+        """Why the quote cannot be published as it stands (after locate_quote); "" when it can."""
+        if self.quote_exact:
+            return ""
+        text = self.source_text()
+        if text is not None:
+            nearest = nearest_passage(self.quote, text)
+            return (
+                "The quote is not in the source's stored text (compared with whitespace and markup "
+                "folded): copy it verbatim from the source."
+                + (f" The nearest passage there: “{nearest}”." if nearest else "")
+            )
+        if not self.quote_unchecked_reason.strip():
+            return (
+                "The source holds no text to check the quote against: store its text (Source texts "
+                "in the admin), or, for a source that cannot be stored, record why the quote is unchecked."
+            )
+        return ""
 
     def clean(self):
         if self.superseded_by_id is not None:
@@ -264,6 +334,9 @@ class Claim(models.Model):
             )
         if not self.quote.strip():
             raise WorkflowError("A published claim must quote its source: add the quote first.")
+        self.locate_quote()
+        if problem := self.quote_problem():
+            raise WorkflowError(problem, code="quote_not_found")
         self.status = self.Status.PUBLISHED
         self.reviewer = user
 
@@ -302,6 +375,13 @@ class Claim(models.Model):
                 code="edit_conflict",
             )
         self.version = loaded_version + 1
+
+
+def location_fields(location: Location | None) -> dict[str, str]:
+    """A claim's fields that record where its quote is: quote_prefix, quote_exact, quote_suffix."""
+    return {
+        f"quote_{name}": getattr(location, name) if location else "" for name in ("prefix", "exact", "suffix")
+    }
 
 
 class ProblemReport(models.Model):

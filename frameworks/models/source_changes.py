@@ -31,6 +31,7 @@ CITATION_FIELDS = [
     "published_note",
     "revised_on",
     "licence",
+    "extension",
     "accessed_on",
 ]
 

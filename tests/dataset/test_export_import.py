@@ -168,7 +168,7 @@ def test_a_new_claim_after_an_import_gets_a_new_id(tmp_path):
 
     claim = ClaimFactory()  # and a new framework, criterion and source, each with a history row
     assert claim.pk == imported + 1
-    assert claim.history.count() == 1 and Framework.objects.count() == 8
+    assert claim.history.count() == 1 and Framework.objects.count() == 9
 
 
 def test_users_are_matched_by_username_and_missing_ones_created_inactive(seeded, editor, reviewer, tmp_path):

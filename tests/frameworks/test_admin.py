@@ -29,6 +29,7 @@ def claim_form(claim, **changes):
         "applies_to": "",
         "as_of": claim.as_of.isoformat() if claim.as_of else "",
         "superseded_by": "",
+        "quote_unchecked_reason": claim.quote_unchecked_reason,
         "loaded_version": claim.version,
         "_save": "Save",
     }

@@ -61,3 +61,11 @@ def test_any_run_of_words_from_the_text_is_found_and_its_context_surrounds_it(wo
     found = locate(" ".join(words[start:end]), document)
     assert found is not None
     assert f"{found.prefix}{found.exact}{found.suffix}" in document
+
+
+def test_a_quote_is_never_a_piece_cut_out_of_a_word():
+    assert locate("q", "quick and easy") is None
+    assert locate("and eas", "quick and easy") is None
+    assert locate("ick and", "quick and easy") is None
+    assert locate("and easy", "quick and easy, and easy enough").suffix == ", and easy enough"
+    assert locate("(quick)", "it is(quick)!") is not None, "punctuation may touch the text around it"

@@ -3,12 +3,10 @@
 import json
 
 import pytest
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
 from django.utils import timezone
 
 from frameworks.seeding import SEED_DIR
-from tests.factories import CriterionFactory, FrameworkFactory, SourceFactory
+from tests.migrations import cell_at, latest_schema_after, migrate  # noqa: F401 (a fixture)
 
 BEFORE = [("frameworks", "0011_version_scopes_and_witnesses")]
 AFTER = [("frameworks", "0012_claim_retired_reason")]
@@ -17,13 +15,6 @@ AFTER = [("frameworks", "0012_claim_retired_reason")]
 def seed_reason(source: str, key: str) -> str:
     records = json.loads((SEED_DIR / "claims" / f"{source}.json").read_text(encoding="utf-8"))
     return next(record["retired_reason"] for record in records if record["key"] == key)
-
-
-def migrate(targets):
-    executor = MigrationExecutor(connection)
-    executor.loader.build_graph()
-    executor.migrate(targets)
-    return executor.loader.project_state(targets).apps
 
 
 def retired_claim(apps, cell: dict, key: str, history_reason: str):
@@ -47,14 +38,10 @@ def retired_claim(apps, cell: dict, key: str, history_reason: str):
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.usefixtures("latest_schema_after")
 def test_claims_retired_before_get_their_reason_from_the_seed_or_history_or_a_note():
     apps = migrate(BEFORE)
-    # The other tables are as today: only the claims' differ before the migration.
-    cell = {
-        "framework_id": FrameworkFactory().pk,
-        "criterion_id": CriterionFactory().pk,
-        "source_id": SourceFactory().pk,
-    }
+    cell = cell_at(apps)
     from_seed = retired_claim(
         apps, cell, "flask-quickstart-minimal-app", "Loaded by the seed command, retired: cut…"
     )

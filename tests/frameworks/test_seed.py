@@ -10,7 +10,7 @@ from django.core.management import CommandError, call_command
 
 from criteria.models import Criterion
 from dataset.management.commands.seed import DEFAULT_SOURCES_DIR
-from frameworks.models import Claim, Framework, Source
+from frameworks.models import Claim, Framework, Source, SourceText
 from frameworks.quote_location import locate
 from frameworks.seeding import SEED_DIR
 
@@ -215,7 +215,42 @@ def test_a_misquote_is_refused_showing_the_passage_it_nearly_matches(broken_data
 def test_without_the_source_documents_the_seed_still_loads(tmp_path, monkeypatch):
     monkeypatch.setattr("dataset.management.commands.seed.DEFAULT_SOURCES_DIR", tmp_path / "absent")
     seed()
-    assert Claim.objects.published().count() >= 150
+    assert Claim.objects.published().count() >= 200
+    # The seed data carries where each quote was found: a user's clone shows it in context too.
+    assert not Claim.objects.published().filter(quote_exact="").exists()
+    assert not SourceText.objects.exists()
+
+
+@needs_sources
+def test_the_seed_check_and_the_check_on_saving_agree_on_every_quote():
+    seed()
+    recorded = {
+        record["key"]: tuple(record[f"quote_{part}"] for part in ("prefix", "exact", "suffix"))
+        for path in (SEED_DIR / "claims").glob("*.json")
+        for record in json.loads(path.read_text())
+    }
+    # Loaded with the documents beside it, the seed stores them, and saving each claim located its
+    # quote there afresh: the same place as the seed data records.
+    assert SourceText.objects.count() == Source.objects.count()
+    located = {
+        claim.seed_key: (claim.quote_prefix, claim.quote_exact, claim.quote_suffix)
+        for claim in Claim.objects.all()
+    }
+    assert located == recorded
+    assert Claim.objects.published().count() >= 200
+    assert not Claim.objects.filter(quote_exact="").exists()
+
+
+@needs_sources
+def test_a_recorded_location_out_of_date_is_refused_and_written_again_on_request(broken_data):
+    break_claim(broken_data, "flask-async-await-views", quote_prefix="Somewhere else ")
+    with pytest.raises(CommandError, match="'flask-async-await-views': its recorded quote location"):
+        seed(data_dir=broken_data)
+    out = io.StringIO()
+    call_command("seed", data_dir=broken_data, write_quote_locations=True, stdout=out)
+    assert "1 changed" in out.getvalue()
+    seed(data_dir=broken_data)
+    assert Claim.objects.get(seed_key="flask-async-await-views").quote_prefix != "Somewhere else "
 
 
 def test_a_sources_dir_that_does_not_exist_is_an_error_not_a_silent_skip(tmp_path):
