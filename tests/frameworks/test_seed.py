@@ -312,3 +312,11 @@ def test_every_flask_and_django_capability_cell_has_two_sources_where_the_librar
         if len(sources[framework, criterion]) < 2
     }
     assert thin == set(ONE_DOCUMENT_IN_THE_LIBRARY)
+
+
+def test_every_criterion_is_one_a_visitors_answer_can_make_matter():
+    from recommender.models import ChoiceWeight
+
+    seed()
+    raised = set(ChoiceWeight.objects.filter(delta__gt=0).values_list("criterion__slug", flat=True))
+    assert set(Criterion.objects.values_list("slug", flat=True)) - raised == set()
