@@ -35,9 +35,11 @@ def sites(postgres, redis_server, tmp_path_factory):
         yield first, second, {"editor": editor_token, "reviewer": reviewer_token}
 
 
-def publish_claim(site: Site, tokens: dict, **fields) -> dict:
-    """A claim drafted and submitted by the editor, then published by the reviewer, all through `site`."""
-    source = site.get("/api/sources/").json()["results"][0]["id"]
+def publish_claim(site: Site, tokens: dict, source_title: str, **fields) -> dict:
+    """A claim drafted and submitted by the editor, then published by the reviewer, all through `site`.
+
+    The seed stored its sources' texts, so the quote must be verbatim in the source's."""
+    source = site.get(f"/api/sources/?search={source_title}").json()["results"][0]["id"]
     draft = site.request("POST", "/api/claims/", {"source": source, **fields}, token=tokens["editor"])
     assert draft.status == 201, draft
     claim = draft.json()["id"]
@@ -58,10 +60,11 @@ def test_a_claim_published_through_one_server_changes_the_verdicts_of_the_other_
     claim = publish_claim(
         first,
         tokens,
+        "Flask-Admin",
         framework="flask",
         criterion="admin-interface",
-        statement="Flask-Admin adds a full admin interface to Flask.",
-        quote="A full admin interface.",
+        statement="Flask-Admin's README says it is an active, well-tested and production-ready project.",
+        quote="Flask-Admin is an active project, well-tested and production-ready.",
         rating=5,
         as_of=(datetime.datetime.now(datetime.UTC).date() - datetime.timedelta(days=1)).isoformat(),
     )
