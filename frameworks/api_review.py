@@ -28,17 +28,17 @@ def refusal(error: WorkflowError) -> exceptions.APIException:
     return Conflict(error.message)
 
 
-class MayTakeStep(permissions.BasePermission):
-    """The permission the step needs on the view's model: change_<model> to submit or withdraw,
-    publish_<model> or retire_<model> (a reviewer's) for the others."""
+def may(action: str) -> type[permissions.BasePermission]:
+    """The permission `<action>_<model>` on the view's model: change to submit or withdraw, publish
+    or retire (a reviewer's) for the others."""
 
-    NEEDS = {"submit": "change", "withdraw": "change", "publish": "publish", "retire": "retire"}
+    class MayTakeStep(permissions.BasePermission):
+        def has_permission(self, request, view):
+            opts = view.get_serializer_class().Meta.model._meta
+            self.message = f"This needs the {action} {opts.model_name} permission (a reviewer's)."
+            return request.user.has_perm(f"{opts.app_label}.{action}_{opts.model_name}")
 
-    def has_permission(self, request, view):
-        opts = view.get_serializer_class().Meta.model._meta
-        needed = self.NEEDS[view.action]
-        self.message = f"This needs the {needed} {opts.model_name} permission (a reviewer's)."
-        return request.user.has_perm(f"{opts.app_label}.{needed}_{opts.model_name}")
+    return MayTakeStep
 
 
 class ReviewedActions:
@@ -76,19 +76,19 @@ class ReviewedActions:
         return Response(self.get_serializer(self.get_queryset().get(pk=record.pk)).data)
 
     @extend_schema(request=None)
-    @action(detail=True, methods=["post"], permission_classes=[MayTakeStep])
+    @action(detail=True, methods=["post"], permission_classes=[may("change")])
     def submit(self, request, pk=None):
         """Send a draft for review."""
         return self._move(request, "submit_for_review")
 
     @extend_schema(request=None)
-    @action(detail=True, methods=["post"], permission_classes=[MayTakeStep])
+    @action(detail=True, methods=["post"], permission_classes=[may("publish")])
     def publish(self, request, pk=None):
         """Publish a record in review; not by its author or its last editor (four-eyes rule)."""
         return self._move(request, "publish")
 
     @extend_schema(request=RetirementSerializer)
-    @action(detail=True, methods=["post"], permission_classes=[MayTakeStep])
+    @action(detail=True, methods=["post"], permission_classes=[may("retire")])
     def retire(self, request, pk=None):
         """Retire a published record, saying why: it leaves the public pages, which say why."""
         retirement = self.retirement_serializer_class(data=request.data)
@@ -96,7 +96,7 @@ class ReviewedActions:
         return self._move(request, "retire", retirement.validated_data["reason"])
 
     @extend_schema(request=None)
-    @action(detail=True, methods=["post"], permission_classes=[MayTakeStep])
+    @action(detail=True, methods=["post"], permission_classes=[may("change")])
     def withdraw(self, request, pk=None):
         """Give up a draft or a record in review; it never appears on public pages or in the changelog."""
         return self._move(request, "withdraw")

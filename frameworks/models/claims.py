@@ -13,8 +13,9 @@ from simple_history.models import HistoricalRecords
 from criteria.models import Criterion
 from infrastructure.visibility import EveryRowManager, VisibleManager, synthetic_flag
 
+from ..fields import seed_key_field
 from ..querysets import ClaimQuerySet, ProblemReportQuerySet
-from ..quote_location import Location, locate, nearest_passage, quote_matches
+from ..quote_location import Location, locate, not_found_message, quote_matches
 from ..staleness import is_stale
 from ..versions import SCOPE_HELP, in_scope, validate_scope
 from ..weighing import MAX_RATING, MIN_RATING, Witness, witness
@@ -85,14 +86,7 @@ class Claim(Reviewed):
         related_name="supersedes",
         help_text="A newer, published claim that overtakes this one. The old claim stays, marked stale.",
     )
-    seed_key = models.SlugField(
-        max_length=100,
-        unique=True,
-        null=True,
-        blank=True,
-        editable=False,
-        help_text="Set on claims that the seed command loaded, so that it never loads them twice.",
-    )
+    seed_key = seed_key_field("claims")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -171,12 +165,7 @@ class Claim(Reviewed):
             return ""
         text = self.source_text()
         if text is not None:
-            nearest = nearest_passage(self.quote, text)
-            return (
-                "The quote is not in the source's stored text (compared with whitespace and markup "
-                "folded): copy it verbatim from the source."
-                + (f" The nearest passage there: “{nearest}”." if nearest else "")
-            )
+            return not_found_message(self.quote, text)
         if not self.quote_unchecked_reason.strip():
             return (
                 "The source holds no text to check the quote against: store its text (Source texts "
