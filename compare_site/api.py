@@ -5,6 +5,7 @@ from rest_framework.routers import DefaultRouter
 from criteria.api import CriterionViewSet
 from frameworks.api import ClaimViewSet, FrameworkViewSet, MatrixViewSet, SourceChangeViewSet, SourceViewSet
 from recommender.api import QuestionViewSet, RecommendationViewSet
+from snippets.api import SnippetViewSet
 
 router = DefaultRouter()
 router.register("frameworks", FrameworkViewSet, basename="framework")
@@ -15,3 +16,4 @@ router.register("claims", ClaimViewSet, basename="claim")
 router.register("matrix", MatrixViewSet, basename="matrix")
 router.register("questions", QuestionViewSet, basename="question")
 router.register("recommendations", RecommendationViewSet, basename="recommendation")
+router.register("snippets", SnippetViewSet, basename="snippet")

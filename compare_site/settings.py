@@ -181,6 +181,7 @@ INSTALLED_APPS = [
     "criteria",
     "frameworks",
     "recommender",
+    "snippets",
     "dataset",
     # Keeps the migrations that first created the version and rate-limit tables; it has no models.
     "compare_site",
@@ -356,6 +357,9 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "FrameworkKindEnum": "frameworks.models.Framework.Kind",
         "SourceKindEnum": "frameworks.models.Source.Kind",
+        # Claims and snippets share the review workflow's statuses (frameworks/models/review.py).
+        "ReviewStatusEnum": "frameworks.models.Reviewed.Status",
+        "RunOutcomeEnum": "snippets.models.VerificationRun.Outcome",
     },
 }
 

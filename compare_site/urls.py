@@ -29,6 +29,7 @@ urlpatterns = [
     # The visitor's pages first: Django tries the patterns in order, on every request.
     path("", include("recommender.urls")),
     path("", include("frameworks.urls")),
+    path("", include("snippets.urls")),
 ]
 
 # JSON under /api/, the site's own pages elsewhere.

@@ -1,10 +1,6 @@
 from django import forms
 from django.contrib import admin, messages
-from django.contrib.admin import helpers
-from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.db.models import Count
-from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
@@ -13,11 +9,10 @@ from django.utils.timesince import timesince
 from infrastructure.admin_base import EvidenceAdmin
 
 from . import admin_source_text  # noqa: F401 (registers the source texts' admin)
+from .admin_review import RECORD_FIELDS, ReviewedAdmin, VersionedForm, run_step
 from .models import (
     CITATION_FIELDS,
-    RETIREMENT_NEEDS_A_REASON,
     Claim,
-    EditConflict,
     Framework,
     ProblemReport,
     Source,
@@ -25,22 +20,6 @@ from .models import (
     SourceText,
     review,
 )
-
-
-def run_step(model_admin, request, records, step, done: str) -> None:
-    """A workflow action: `step(record)` for each record, a message for each refusal, one in all."""
-    name = model_admin.model._meta.verbose_name
-    moved = 0
-    for record in records:
-        try:
-            step(record)
-        except ValidationError as refusal:  # WorkflowError, or a rule of the model
-            message = " ".join(refusal.messages)
-            model_admin.message_user(request, f"{name.capitalize()} {record.pk}: {message}", messages.ERROR)
-            continue
-        moved += 1
-    if moved:
-        model_admin.message_user(request, f"{moved} {name}(s) {done}.", messages.SUCCESS)
 
 
 class ClaimInline(admin.TabularInline):
@@ -184,73 +163,18 @@ _CONTENT_FIELDS = [
     "as_of",
     "quote_unchecked_reason",
 ]
-_RECORD_FIELDS = [
-    "status",
-    "retired_reason",
-    "author",
-    "last_edited_by",
-    "reviewer",
-    "created_at",
-    "updated_at",
-]
 
 
-class ClaimAdminForm(forms.ModelForm):
-    # The version the editor loaded; a save made from an out-of-date form is refused, not applied.
-    loaded_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+class ClaimAdminForm(VersionedForm):
+    kept_fields = ("statement", "quote", "rating")
 
     class Meta:
         model = Claim
         fields = [*_CONTENT_FIELDS, "superseded_by"]
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["loaded_version"].initial = self.instance.version
-
-    def clean(self):
-        cleaned = super().clean()
-        if self.instance.pk is None:
-            return cleaned
-        loaded = cleaned.get("loaded_version")
-        if loaded is None:
-            raise forms.ValidationError(
-                "This form is incomplete: reload the page and make your change again."
-            )
-        try:
-            self.instance.begin_edit(loaded)
-        except EditConflict as conflict:
-            current = Claim.objects.get(pk=self.instance.pk)
-            if not current.is_editable:
-                raise forms.ValidationError(self._now_frozen_message(current)) from None
-            # Re-render with the editor's input intact, now based on the current version:
-            # saving again is a deliberate overwrite of the other editor's change.
-            self.data = self.data.copy()
-            self.data[self.add_prefix("loaded_version")] = current.version
-            raise conflict
-        return cleaned
-
-    def _now_frozen_message(self, current: Claim) -> str:
-        """The claim was published or retired meanwhile: its form no longer holds the editor's text."""
-        fields = ("statement", "quote", "rating")
-        posted = [f"{name}: {self.data[name]!r}" for name in fields if self.data.get(name)]
-        yours = f" What you wrote, so that you can reuse it: {'; '.join(posted)}." if posted else ""
-        return (
-            "Someone else saved this claim after you opened it, and it is now "
-            f"{current.get_status_display()}, so it can no longer be edited: draft a new claim that "
-            f"supersedes it instead.{yours}"
-        )
-
-
-class RetirementForm(forms.Form):
-    reason = forms.CharField(
-        widget=forms.Textarea(attrs={"rows": 4, "cols": 80}),
-        help_text=Claim._meta.get_field("retired_reason").help_text,
-        error_messages={"required": RETIREMENT_NEEDS_A_REASON},
-    )
-
 
 @admin.register(Claim)
-class ClaimAdmin(EvidenceAdmin):
+class ClaimAdmin(ReviewedAdmin):
     form = ClaimAdminForm
     list_display = [
         "short_statement",
@@ -268,7 +192,7 @@ class ClaimAdmin(EvidenceAdmin):
     ordering = ["-updated_at"]
     search_fields = ["statement", "quote", "source__title"]
     autocomplete_fields = ["framework", "criterion", "source", "superseded_by"]
-    readonly_fields = [*_RECORD_FIELDS, "quote_check"]
+    readonly_fields = [*RECORD_FIELDS, "quote_check"]
     fieldsets = [
         (
             None,
@@ -278,9 +202,8 @@ class ClaimAdmin(EvidenceAdmin):
             "Details",
             {"fields": ["value", "unit", "applies_to", "as_of", "superseded_by", "quote_unchecked_reason"]},
         ),
-        ("Record", {"fields": [*_RECORD_FIELDS, "loaded_version"]}),
+        ("Record", {"fields": [*RECORD_FIELDS, "loaded_version"]}),
     ]
-    actions = ["submit_for_review", "publish", "retire", "withdraw"]
 
     def get_queryset(self, request):
         return (
@@ -291,10 +214,10 @@ class ClaimAdmin(EvidenceAdmin):
 
     def get_readonly_fields(self, request, obj=None):
         if obj is None or obj.is_editable:
-            return [*_RECORD_FIELDS, "quote_check"]
+            return [*RECORD_FIELDS, "quote_check"]
         # Published and retired claims are the record; only a reviewer may point a published one at
         # a successor.
-        frozen = [*_CONTENT_FIELDS, *_RECORD_FIELDS, "quote_check"]
+        frozen = [*_CONTENT_FIELDS, *RECORD_FIELDS, "quote_check"]
         if obj.status != Claim.Status.PUBLISHED or not self.has_publish_permission(request):
             frozen.append("superseded_by")
         return frozen
@@ -306,10 +229,6 @@ class ClaimAdmin(EvidenceAdmin):
         return super().get_search_results(request, queryset, search_term)
 
     def save_model(self, request, obj, form, change):
-        if not change:
-            obj.author = request.user
-        if form.has_changed():
-            obj.last_edited_by = request.user
         super().save_model(request, obj, form, change)
         if obj.quote_exact:
             self.message_user(request, "The quote was found in the source's text.", messages.SUCCESS)
@@ -334,12 +253,6 @@ class ClaimAdmin(EvidenceAdmin):
             )
         return claim.quote_problem() or f"Not checked: {claim.quote_unchecked_reason}"
 
-    def has_publish_permission(self, request):
-        return request.user.has_perm("frameworks.publish_claim")
-
-    def has_retire_permission(self, request):
-        return request.user.has_perm("frameworks.retire_claim")
-
     @admin.display(description="statement", ordering="statement")
     def short_statement(self, claim):
         return claim.statement if len(claim.statement) <= 80 else claim.statement[:79] + "…"
@@ -353,40 +266,6 @@ class ClaimAdmin(EvidenceAdmin):
     @admin.display(description="stale", boolean=True)
     def stale(self, claim):
         return claim.is_stale()
-
-    @transaction.atomic
-    def _move(self, request, queryset, step: str, done: str, *details: str):
-        claims = queryset.select_for_update(of=("self",))
-        run_step(self, request, claims, lambda claim: claim.take_step(step, request.user, *details), done)
-
-    @admin.action(description="Submit selected claims for review", permissions=["change"])
-    def submit_for_review(self, request, queryset):
-        self._move(request, queryset, "submit_for_review", "submitted for review")
-
-    @admin.action(description="Publish selected claims", permissions=["publish"])
-    def publish(self, request, queryset):
-        self._move(request, queryset, "publish", "published")
-
-    @admin.action(description="Retire selected claims", permissions=["retire"])
-    def retire(self, request, queryset):
-        """Asks why first, on a page of its own; retires when that page posts the reason back."""
-        form = RetirementForm(request.POST if "apply" in request.POST else None)
-        if form.is_valid():
-            self._move(request, queryset, "retire", "retired", form.cleaned_data["reason"])
-            return None
-        context = {
-            **self.admin_site.each_context(request),
-            "title": "Why retire these claims?",
-            "opts": self.model._meta,
-            "claims": queryset,
-            "form": form,
-            "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
-        }
-        return TemplateResponse(request, "admin/frameworks/claim/retire.html", context)
-
-    @admin.action(description="Withdraw selected drafts or claims in review", permissions=["change"])
-    def withdraw(self, request, queryset):
-        self._move(request, queryset, "withdraw", "withdrawn")
 
 
 class ReportStateFilter(admin.SimpleListFilter):

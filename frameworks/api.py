@@ -1,24 +1,18 @@
-from django.db import transaction
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import exceptions, mixins, permissions, serializers, status, viewsets
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from rest_framework import exceptions, mixins, permissions, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from infrastructure.api_conditional import ConditionalReadMixin
 from infrastructure.api_schema import ErrorListingSchema
 
+from .api_review import Conflict, ReviewedActions, refusal
 from .choice import MOST_FRAMEWORKS, FrameworkChoiceError, parse_framework_choice
 from .evidence import load_matrix
 from .filters import ClaimFilter, FrameworkFilter, SourceFilter
-from .models import Claim, EditConflict, Framework, Source, SourceChange, WorkflowError, review
-from .serializers import (
-    ClaimSerializer,
-    FrameworkSerializer,
-    RetirementSerializer,
-    SourceChangeSerializer,
-    SourceSerializer,
-)
+from .models import Claim, Framework, Source, SourceChange, WorkflowError, review
+from .serializers import ClaimSerializer, FrameworkSerializer, SourceChangeSerializer, SourceSerializer
 
 
 class FrameworkViewSet(ConditionalReadMixin, viewsets.ReadOnlyModelViewSet):
@@ -41,13 +35,6 @@ class ReadCreateUpdateViewSet(
     """Evidence is never deleted through the API: claims are retired, sources stay cited."""
 
 
-class Conflict(exceptions.APIException):
-    """The record changed since the client read it, or is not in a state that allows the step."""
-
-    status_code = status.HTTP_409_CONFLICT
-    default_code = "conflict"
-
-
 def requires(permission: str) -> type[permissions.BasePermission]:
     class HasPermission(permissions.BasePermission):
         message = f"This needs the {permission.split('.')[1].replace('_', ' ')} permission (a reviewer's)."
@@ -56,13 +43,6 @@ def requires(permission: str) -> type[permissions.BasePermission]:
             return request.user.has_perm(permission)
 
     return HasPermission
-
-
-def refusal(error: WorkflowError) -> exceptions.APIException:
-    """A workflow step refused: 403 when the four-eyes rule forbids this user, else 409."""
-    if error.code == "four_eyes":
-        return exceptions.PermissionDenied(error.message)
-    return Conflict(error.message)
 
 
 class SourceViewSet(ReadCreateUpdateViewSet):
@@ -131,7 +111,20 @@ class SourceChangeViewSet(
         return self._review("reject")
 
 
-class ClaimViewSet(ReadCreateUpdateViewSet):
+@extend_schema_view(
+    publish=extend_schema(
+        description="Publish a claim in review; not by its author or its last editor (four-eyes rule)."
+    ),
+    retire=extend_schema(
+        description="Retire a published claim, saying why: it leaves the evidence; its "
+        "page and changelog say why."
+    ),
+    withdraw=extend_schema(
+        description="Give up a draft or a claim in review; it never appears on public "
+        "pages or in the changelog."
+    ),
+)
+class ClaimViewSet(ReviewedActions, ReadCreateUpdateViewSet):
     """Published claims for everyone; editors also see drafts and claims in review, and write drafts."""
 
     serializer_class = ClaimSerializer
@@ -145,60 +138,6 @@ class ClaimViewSet(ReadCreateUpdateViewSet):
         if self.request.user.has_perm("frameworks.view_claim"):
             return claims
         return claims.published()
-
-    def perform_create(self, serializer):
-        serializer.validated_data.pop("version", None)
-        user = self.request.user
-        serializer.save(status=Claim.Status.DRAFT, author=user, last_edited_by=user)
-
-    def perform_update(self, serializer):
-        loaded = serializer.validated_data.pop("version")
-        claim = serializer.instance
-        # Only a real change makes the user its last editor (and so barred from publishing it): an
-        # empty PATCH must not let someone clear the way for a reviewer to publish their own text.
-        changed = any(getattr(claim, name) != value for name, value in serializer.validated_data.items())
-        with transaction.atomic():
-            try:
-                claim.begin_edit(loaded)
-            except EditConflict as conflict:
-                raise Conflict(conflict.message) from None
-            serializer.save(**({"last_edited_by": self.request.user} if changed else {}))
-
-    def _move(self, request, step: str, *details: str) -> Response:
-        with transaction.atomic():
-            claim = self.get_object()
-            claim = Claim.objects.select_for_update(of=("self",)).get(pk=claim.pk)
-            try:
-                claim.take_step(step, request.user, *details)
-            except WorkflowError as error:
-                raise refusal(error) from None
-        return Response(self.get_serializer(self.get_queryset().get(pk=claim.pk)).data)
-
-    @extend_schema(request=None, responses=ClaimSerializer)
-    @action(detail=True, methods=["post"], permission_classes=[requires("frameworks.change_claim")])
-    def submit(self, request, pk=None):
-        """Send a draft for review."""
-        return self._move(request, "submit_for_review")
-
-    @extend_schema(request=None, responses=ClaimSerializer)
-    @action(detail=True, methods=["post"], permission_classes=[requires("frameworks.publish_claim")])
-    def publish(self, request, pk=None):
-        """Publish a claim in review; not by its author or its last editor (four-eyes rule)."""
-        return self._move(request, "publish")
-
-    @extend_schema(request=RetirementSerializer, responses=ClaimSerializer)
-    @action(detail=True, methods=["post"], permission_classes=[requires("frameworks.retire_claim")])
-    def retire(self, request, pk=None):
-        """Retire a published claim, saying why: it leaves the evidence; its page and changelog say why."""
-        retirement = RetirementSerializer(data=request.data)
-        retirement.is_valid(raise_exception=True)
-        return self._move(request, "retire", retirement.validated_data["reason"])
-
-    @extend_schema(request=None, responses=ClaimSerializer)
-    @action(detail=True, methods=["post"], permission_classes=[requires("frameworks.change_claim")])
-    def withdraw(self, request, pk=None):
-        """Give up a draft or a claim in review; it never appears on public pages or in the changelog."""
-        return self._move(request, "withdraw")
 
 
 class CellSerializer(serializers.Serializer):

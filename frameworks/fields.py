@@ -28,3 +28,15 @@ class HttpURLField(models.URLField):
 HTTP_URL_OR_BLANK = (
     models.Q(url="") | models.Q(url__startswith="http://") | models.Q(url__startswith="https://")
 )
+
+
+def seed_key_field(plural: str) -> models.SlugField:
+    """The natural key of a record the seed command loaded: set once, never typed."""
+    return models.SlugField(
+        max_length=100,
+        unique=True,
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=f"Set on {plural} that the seed command loaded, so that it never loads them twice.",
+    )

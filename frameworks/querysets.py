@@ -23,10 +23,14 @@ class SourceQuerySet(models.QuerySet):
         return self.filter(models.Exists(cited))
 
 
-class ClaimQuerySet(models.QuerySet):
+class ReviewedQuerySet(models.QuerySet):
+    """For the models under the review workflow (models/review.py)."""
+
     def published(self):
         return self.filter(status=self.model.Status.PUBLISHED)
 
+
+class ClaimQuerySet(ReviewedQuerySet):
     def with_date(self):
         return self.alias(dated=CLAIM_DATE)
 

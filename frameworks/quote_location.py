@@ -80,3 +80,12 @@ def nearest_passage(quote: str, document: str) -> str:
         return ""
     start = max(0, common.a - common.b)
     return " ".join(words[start : start + len(wanted)])
+
+
+def not_found_message(quote: str, document: str) -> str:
+    """What an editor reads when a quote is not in its source's stored text, with the nearest passage."""
+    nearest = nearest_passage(quote, document)
+    return (
+        "The quote is not in the source's stored text (compared with whitespace and markup folded): "
+        "copy it verbatim from the source." + (f" The nearest passage there: “{nearest}”." if nearest else "")
+    )

@@ -173,11 +173,7 @@ def _load_claims(claim_files: list[Path], report: SeedReport) -> None:
             if Claim.objects.filter(seed_key=record["key"]).exists():
                 report.count("claims", created=False)
                 continue
-            status = record.get("status", Claim.Status.PUBLISHED)
-            if status not in (Claim.Status.PUBLISHED, Claim.Status.RETIRED):
-                raise SeedError(f"{label}: a seed claim is published or retired, not {status!r}.")
-            if status == Claim.Status.RETIRED and not record.get("retired_reason"):
-                raise SeedError(f'{label}: a retired seed claim says why in "retired_reason".')
+            status = seed_status(Claim, record, label)
             try:
                 claim = Claim(
                     seed_key=record["key"],
@@ -203,6 +199,16 @@ def _load_claims(claim_files: list[Path], report: SeedReport) -> None:
         except Claim.DoesNotExist:
             raise SeedError(f"claim {claim.seed_key!r}: superseded by unknown {successor_key!r}.") from None
         save_valid(claim, f"claim {claim.seed_key!r}")
+
+
+def seed_status(model: type[models.Model], record: dict, label: str) -> str:
+    """A seed record of a reviewed model is published, or retired saying why: never unreviewed text."""
+    noun, status = model._meta.verbose_name, record.get("status", model.Status.PUBLISHED)
+    if status not in (model.Status.PUBLISHED, model.Status.RETIRED):
+        raise SeedError(f"{label}: a seed {noun} is published or retired, not {status!r}.")
+    if status == model.Status.RETIRED and not record.get("retired_reason"):
+        raise SeedError(f'{label}: a retired seed {noun} says why in "retired_reason".')
+    return status
 
 
 def create_if_missing(model: type[models.Model], key: str, record: dict, report: SeedReport) -> None:

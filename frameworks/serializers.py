@@ -132,7 +132,29 @@ class ClaimListSerializer(serializers.ListSerializer):
         return super().to_representation(claims)
 
 
-class ClaimSerializer(serializers.ModelSerializer):
+class ReviewedSerializer(serializers.ModelSerializer):
+    """For a model under the review workflow: published and retired records are not changed, and a
+    change sends back the `version` it read (the view refuses an older one)."""
+
+    # What to do instead of changing a published or retired record.
+    instead = "draft a new {noun} that supersedes it instead"
+
+    def validate(self, attrs):
+        if self.instance is not None:
+            noun = self.instance._meta.verbose_name
+            if not self.instance.is_editable:
+                raise serializers.ValidationError(
+                    f"This {noun} is {self.instance.get_status_display()} and can no longer be changed: "
+                    f"{self.instead.format(noun=noun)}."
+                )
+            if "version" not in attrs:
+                raise serializers.ValidationError(
+                    {"version": f"Send the version of the {noun} you are changing."}
+                )
+        return attrs
+
+
+class ClaimSerializer(ReviewedSerializer):
     """Claims as clients read them, and as editors draft and change them.
 
     Writes never set the status (the workflow actions do) and must send back the `version` they
@@ -215,19 +237,6 @@ class ClaimSerializer(serializers.ModelSerializer):
             cells = cells_of([claim])
         cell = cells.get((claim.framework.slug, claim.criterion.slug))
         return cell is not None and cell.contested
-
-    def validate(self, attrs):
-        if self.instance is not None:
-            if not self.instance.is_editable:
-                raise serializers.ValidationError(
-                    f"This claim is {self.instance.get_status_display()} and can no longer be changed: "
-                    "draft a new claim that supersedes it instead."
-                )
-            if "version" not in attrs:
-                raise serializers.ValidationError(
-                    {"version": "Send the version of the claim you are changing."}
-                )
-        return attrs
 
 
 class RetirementSerializer(serializers.Serializer):

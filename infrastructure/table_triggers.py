@@ -38,6 +38,20 @@ def unwatch(schema_editor, table: str) -> None:
         schema_editor.execute(statement)
 
 
+def watch_operation(*tables: str):
+    """A migration operation that starts watching `tables` (reversed: stops); run it after creating them."""
+
+    def watch_tables(apps, schema_editor):
+        for table in tables:
+            watch(schema_editor, table)
+
+    def unwatch_tables(apps, schema_editor):
+        for table in tables:
+            unwatch(schema_editor, table)
+
+    return migrations.RunPython(watch_tables, unwatch_tables)
+
+
 def rewatch_operation(*tables: str):
     """A migration operation that puts back the triggers of `tables`: run it last in any migration
     that alters them. SQLite rebuilds a table for most schema changes (adding a NOT NULL column,

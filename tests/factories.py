@@ -6,6 +6,7 @@ from django.contrib.auth.models import Group, User
 from criteria.models import Criterion
 from frameworks.models import Claim, Framework, Source, SourceText
 from recommender.models import Choice, ChoiceWeight, Question
+from snippets.models import Snippet, Task, VerificationRun
 
 
 class CriterionFactory(factory.django.DjangoModelFactory):
@@ -103,6 +104,62 @@ class ChoiceWeightFactory(factory.django.DjangoModelFactory):
     criterion = factory.SubFactory(CriterionFactory)
     delta = 3
     why = "It matters for this answer."
+
+
+class TaskFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Task
+        django_get_or_create = ["slug"]
+
+    slug = factory.Sequence(lambda n: f"task-{n}")
+    name = factory.Sequence(lambda n: f"Task {n}")
+    description = "A small job each framework's code does."
+    position = factory.Sequence(lambda n: n)
+
+
+HELLO = """from flask import Flask, request
+
+app = Flask(__name__)
+
+
+@app.route("/")
+def hello():
+    return f"Hello, {request.args.get('name', 'World')}!"
+"""
+
+
+class SnippetFactory(factory.django.DjangoModelFactory):
+    """A published snippet written by an editor (so it needs no source); pass origin, source and
+    quote for one from a source."""
+
+    class Meta:
+        model = Snippet
+
+    task = factory.SubFactory(TaskFactory)
+    framework = factory.SubFactory(FrameworkFactory)
+    title = factory.Sequence(lambda n: f"Snippet {n}")
+    files = factory.LazyFunction(lambda: {"app.py": HELLO})
+    command = "{python} -m flask --app app run --port {port}"
+    check_path = "/?name=World"
+    expect_body = "Hello, World"
+    origin = Snippet.Origin.EDITOR
+    status = Snippet.Status.PUBLISHED
+    retired_reason = factory.LazyAttribute(
+        lambda snippet: "Retired in a test." if snippet.status == Snippet.Status.RETIRED else ""
+    )
+
+
+class VerificationRunFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = VerificationRun
+
+    snippet = factory.SubFactory(SnippetFactory)
+    target = VerificationRun.Target.CURRENT
+    framework_version = "3.1.3"
+    ok = True
+    outcome = VerificationRun.Outcome.PASSED
+    installed = factory.LazyFunction(lambda: {"flask": "3.1.3", "werkzeug": "3.1.4"})
+    ran_at = factory.LazyFunction(lambda: datetime.datetime(2026, 12, 1, 6, 0, tzinfo=datetime.UTC))
 
 
 class UserFactory(factory.django.DjangoModelFactory):

@@ -20,6 +20,7 @@ BROWSE_PAGES = [
     "source",
     "claim",
     "/changes/",
+    "/code/",
 ]
 
 

@@ -13,40 +13,33 @@ from simple_history.models import HistoricalRecords
 from criteria.models import Criterion
 from infrastructure.visibility import EveryRowManager, VisibleManager, synthetic_flag
 
+from ..fields import seed_key_field
 from ..querysets import ClaimQuerySet, ProblemReportQuerySet
-from ..quote_location import Location, locate, nearest_passage, quote_matches
+from ..quote_location import Location, locate, not_found_message, quote_matches
 from ..staleness import is_stale
 from ..versions import SCOPE_HELP, in_scope, validate_scope
 from ..weighing import MAX_RATING, MIN_RATING, Witness, witness
 from .catalogue import Framework, Source
+from .review import (
+    Reviewed,
+    WorkflowError,
+    retired_reason_field,
+    retirement_needs_a_reason,
+    review_constraints,
+)
 from .source_text import SourceText
 
-
-class WorkflowError(ValidationError):
-    """A claim was asked to move to a status it cannot reach from where it is, or not by this user."""
-
-
-class EditConflict(ValidationError):
-    """Someone else saved the claim after the editor opened it."""
-
-
-RETIREMENT_NEEDS_A_REASON = "Say why the claim is retired: visitors following an old link read it."
+RETIREMENT_NEEDS_A_REASON = retirement_needs_a_reason("claim")
 QUOTE_UNCHECKED = (
     "A published claim's quote must be found in its source's stored text, or carry the reason "
     "why it cannot be checked."
 )
 
 
-class Claim(models.Model):
-    """One source's assertion about one framework on one criterion, rated on the criterion's rubric."""
+class Claim(Reviewed):
+    """One source's assertion about one framework on one criterion, rated on the criterion's rubric.
 
-    class Status(models.TextChoices):
-        DRAFT = "draft", "Draft"
-        IN_REVIEW = "in-review", "In review"
-        PUBLISHED = "published", "Published"
-        RETIRED = "retired", "Retired"
-        # A draft or a claim in review that its editors gave up on: never public, never in the changelog.
-        WITHDRAWN = "withdrawn", "Withdrawn"
+    Its workflow (status, author, reviewer, last editor, version) is the review workflow's (review.py)."""
 
     framework = models.ForeignKey(Framework, on_delete=models.PROTECT, related_name="claims")
     criterion = models.ForeignKey(Criterion, on_delete=models.PROTECT, related_name="claims")
@@ -84,23 +77,7 @@ class Claim(models.Model):
     as_of = models.DateField(
         null=True, blank=True, help_text="The date the claim describes. Leave empty when unknown."
     )
-    status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT)
-    retired_reason = models.TextField(
-        blank=True,
-        help_text="Why the claim was retired, given by whoever retired it. Its page shows it to "
-        "visitors who follow an old link.",
-    )
-    author = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
-    reviewer = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
-    # Whoever last changed the claim is, like the author, barred from publishing it (checked by
-    # publish(), not the database: a reviewer may still edit a claim after publishing it).
-    last_edited_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
+    retired_reason = retired_reason_field("claim")
     superseded_by = models.ForeignKey(
         "self",
         on_delete=models.PROTECT,
@@ -109,16 +86,7 @@ class Claim(models.Model):
         related_name="supersedes",
         help_text="A newer, published claim that overtakes this one. The old claim stays, marked stale.",
     )
-    seed_key = models.SlugField(
-        max_length=100,
-        unique=True,
-        null=True,
-        blank=True,
-        editable=False,
-        help_text="Set on claims that the seed command loaded, so that it never loads them twice.",
-    )
-    # Bumped on every edit, so that a form opened before someone else's save cannot overwrite it.
-    version = models.PositiveIntegerField(default=1)
+    seed_key = seed_key_field("claims")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -152,18 +120,7 @@ class Claim(models.Model):
                 name="published_claim_quote_is_checked",
                 violation_error_message=QUOTE_UNCHECKED,
             ),
-            models.CheckConstraint(
-                condition=~models.Q(status="retired") | ~models.Q(Exact(Trim("retired_reason"), "")),
-                name="retired_claim_says_why",
-                violation_error_message=RETIREMENT_NEEDS_A_REASON,
-            ),
-            models.CheckConstraint(
-                condition=models.Q(author__isnull=True)
-                | models.Q(reviewer__isnull=True)
-                | ~models.Q(author=models.F("reviewer")),
-                name="claim_reviewer_is_not_author",
-                violation_error_message="A claim cannot be reviewed by its own author.",
-            ),
+            *review_constraints("claim"),
             models.CheckConstraint(
                 condition=~models.Q(superseded_by=models.F("id")),
                 name="claim_not_superseded_by_itself",
@@ -208,12 +165,7 @@ class Claim(models.Model):
             return ""
         text = self.source_text()
         if text is not None:
-            nearest = nearest_passage(self.quote, text)
-            return (
-                "The quote is not in the source's stored text (compared with whitespace and markup "
-                "folded): copy it verbatim from the source."
-                + (f" The nearest passage there: “{nearest}”." if nearest else "")
-            )
+            return not_found_message(self.quote, text)
         if not self.quote_unchecked_reason.strip():
             return (
                 "The source holds no text to check the quote against: store its text (Source texts "
@@ -290,91 +242,12 @@ class Claim(models.Model):
         successor = self.public_successor
         return successor.pk if successor is not None else None
 
-    @property
-    def is_editable(self) -> bool:
-        """Published and retired claims are the record: change them by drafting a claim that supersedes."""
-        return self.status in (self.Status.DRAFT, self.Status.IN_REVIEW)
-
-    # The workflow. Each step checks where the claim is and who acts; take_step takes one and saves.
-
-    STEPS = ("submit_for_review", "publish", "retire", "withdraw")
-
-    def take_step(self, step: str, user, *details: str) -> None:
-        """Take the workflow `step` (one of STEPS) as `user`, bump the version and save.
-
-        The version moves as with an edit, so that a form opened before the step cannot overwrite
-        it. Call inside a transaction, on a row locked with select_for_update."""
-        if step not in self.STEPS:
-            raise ValueError(f"{step!r} is not a workflow step; the steps are {', '.join(self.STEPS)}.")
-        getattr(self, step)(user, *details)
-        self.version += 1
-        self.save()
-
-    def submit_for_review(self, user) -> None:
-        if self.status != self.Status.DRAFT:
-            raise WorkflowError(
-                f"Only drafts can be submitted for review; this claim is {self.get_status_display()}."
-            )
-        self.status = self.Status.IN_REVIEW
-
-    def publish(self, user) -> None:
-        if self.status != self.Status.IN_REVIEW:
-            raise WorkflowError(
-                f"Only claims in review can be published; this claim is {self.get_status_display()}."
-            )
-        if self.author_id is not None and self.author_id == user.pk:
-            raise WorkflowError(
-                "You wrote this claim, so someone else must review and publish it (four-eyes rule).",
-                code="four_eyes",
-            )
-        if self.last_edited_by_id is not None and self.last_edited_by_id == user.pk:
-            raise WorkflowError(
-                "You changed this claim last, so someone else must review and publish it (four-eyes rule).",
-                code="four_eyes",
-            )
+    def check_publishable(self) -> None:
         if not self.quote.strip():
             raise WorkflowError("A published claim must quote its source: add the quote first.")
         self.locate_quote()
         if problem := self.quote_problem():
             raise WorkflowError(problem, code="quote_not_found")
-        self.status = self.Status.PUBLISHED
-        self.reviewer = user
-
-    def retire(self, user, reason: str) -> None:
-        # The reviewer field keeps who published the claim; history records who retired it.
-        if self.status != self.Status.PUBLISHED:
-            raise WorkflowError(
-                f"Only published claims can be retired; this claim is {self.get_status_display()}"
-                + (": withdraw it instead." if self.is_editable else ".")
-            )
-        if not reason.strip():
-            raise WorkflowError(RETIREMENT_NEEDS_A_REASON, code="no_reason")
-        self.status = self.Status.RETIRED
-        self.retired_reason = reason.strip()
-
-    def withdraw(self, user) -> None:
-        """Give up a draft or a claim in review. It was never public, so it never shows as a change."""
-        if not self.is_editable:
-            raise WorkflowError(
-                "Only drafts and claims in review can be withdrawn; "
-                f"this claim is {self.get_status_display()}."
-            )
-        self.status = self.Status.WITHDRAWN
-
-    def begin_edit(self, loaded_version: int) -> None:
-        """Lock the stored row, refuse the edit if someone saved it after `loaded_version`, else bump it.
-
-        Call inside a transaction, before saving; the lock holds until the transaction ends.
-        """
-        current = Claim.objects.select_for_update().only("version").get(pk=self.pk)
-        if current.version != loaded_version:
-            raise EditConflict(
-                "Someone else saved this claim after you opened it. Nothing of yours was lost: your "
-                "changes are still in the form, but they were not saved. Compare them with the "
-                "current version (open the claim in a new tab), then save again to keep yours.",
-                code="edit_conflict",
-            )
-        self.version = loaded_version + 1
 
 
 def location_fields(location: Location | None) -> dict[str, str]:

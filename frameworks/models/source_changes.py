@@ -16,7 +16,7 @@ from simple_history.models import HistoricalRecords
 
 from ..querysets import SourceChangeQuerySet
 from .catalogue import Source
-from .claims import WorkflowError
+from .review import WorkflowError
 
 # What a change may touch: everything a citation shows. The slug never changes.
 CITATION_FIELDS = [

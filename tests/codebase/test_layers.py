@@ -12,7 +12,7 @@ from pathlib import Path
 import grimp
 
 ROOT = Path(__file__).resolve().parent.parent.parent
-PACKAGES = ["infrastructure", "criteria", "frameworks", "recommender", "dataset", "compare_site"]
+PACKAGES = ["infrastructure", "criteria", "frameworks", "recommender", "snippets", "dataset", "compare_site"]
 LINT_IMPORTS = Path(sys.executable).with_name("lint-imports")
 
 

@@ -28,12 +28,14 @@ BUDGETS = [
     ("get", "/frameworks/django/", 6),
     ("get", "/criteria/orm/", 6),
     ("get", "claim", 6),
+    ("get", "/code/", 3),
     ("get", "/api/frameworks/", 4),
     ("get", "/api/criteria/", 4),
     ("get", "/api/sources/", 4),
     ("get", "/api/claims/?framework=django", 4),
     ("get", "/api/questions/", 6),
     ("get", "/api/matrix/?frameworks=flask,django", 4),
+    ("get", "/api/snippets/?framework=flask", 4),
     ("post", "/api/recommendations/", 15),
 ]
 

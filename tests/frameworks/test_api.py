@@ -24,6 +24,7 @@ def test_the_api_root_lists_every_endpoint(api):
         "matrix",
         "questions",
         "recommendations",
+        "snippets",
     }
 
 

@@ -6,6 +6,7 @@ from django.db import transaction
 
 from frameworks.seeding import SEED_DIR, SeedError, load_evidence, write_quote_locations
 from recommender.seeding import load_questionnaire
+from snippets.seeding import load_snippets
 
 # The documents the seed evidence quotes, where a checkout has them beside it.
 DEFAULT_SOURCES_DIR = settings.BASE_DIR.parent / "shared" / "sources"
@@ -13,7 +14,8 @@ DEFAULT_SOURCES_DIR = settings.BASE_DIR.parent / "shared" / "sources"
 
 class Command(BaseCommand):
     help = (
-        "Load the shipped evidence (criteria, frameworks, sources, published claims) and questionnaire. "
+        "Load the shipped evidence (criteria, frameworks, sources, published claims), questionnaire, "
+        "and code snippets with their tasks. "
         "Creates what is missing and never changes what exists, so it is safe to run again."
     )
 
@@ -50,6 +52,7 @@ class Command(BaseCommand):
             with transaction.atomic():
                 report = load_evidence(data_dir, sources_dir=check_against)
                 load_questionnaire(report=report)
+                load_snippets(sources_dir=check_against, evidence_dir=data_dir, report=report)
         except SeedError as error:
             raise CommandError(f"Nothing was loaded. {error}") from None
         if report.quotes_checked:
