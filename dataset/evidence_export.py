@@ -22,17 +22,18 @@ from django.db import connection, models, transaction
 from simple_history.utils import get_history_model_for_model
 
 from criteria.models import Criterion
-from frameworks.models import Claim, Framework, Source
+from frameworks.models import Claim, Framework, Source, SourceText
 from recommender.models import Choice, ChoiceWeight, Question
 
 FORMAT = "compare-site-evidence"
-# 2: claims carry retired_reason. A file of version 1 lacks it, so it is refused by its version.
-FORMAT_VERSION = 2
+# 2: claims carry retired_reason. 3: claims carry where their quote is in their source's text, and
+# the texts come along. A file of an older version lacks them, so it is refused by its version.
+FORMAT_VERSION = 3
 
 # In the order rows can be inserted: what a row refers to comes before it. Problem reports
 # (visitors' addresses) and verdicts (computed, and kept under their dataset version) are not
 # evidence and stay where they are.
-EVIDENCE_MODELS = [Criterion, Framework, Source, Claim, Question, Choice, ChoiceWeight]
+EVIDENCE_MODELS = [Criterion, Framework, Source, SourceText, Claim, Question, Choice, ChoiceWeight]
 
 
 class ExportError(Exception):
@@ -40,8 +41,13 @@ class ExportError(Exception):
 
 
 def evidence_tables() -> list[type[models.Model]]:
-    """Every evidence model, each followed by its history model."""
-    return [table for model in EVIDENCE_MODELS for table in (model, get_history_model_for_model(model))]
+    """Every evidence model, each followed by its history model where it keeps history."""
+    return [
+        table
+        for model in EVIDENCE_MODELS
+        for table in (model, get_history_model_for_model(model) if hasattr(model, "history") else None)
+        if table is not None
+    ]
 
 
 def label(model: type[models.Model]) -> str:

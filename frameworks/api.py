@@ -222,6 +222,9 @@ class CellSerializer(serializers.Serializer):
     scored_ids = serializers.ListField(child=serializers.IntegerField(), help_text="The claims that count.")
     contested = serializers.BooleanField(help_text="Its sources' ratings differ by 2 or more.")
     thin = serializers.BooleanField(help_text="One source only.")
+    only_own_word = serializers.BooleanField(
+        help_text="The framework's own documentation is the only witness: no rival or independent source."
+    )
     stale = serializers.BooleanField(help_text="Every claim that counts is dated before the staleness limit.")
     undated = serializers.BooleanField(help_text="No claim that counts has a date.")
     empty = serializers.BooleanField(help_text="No claim counts: not enough evidence.")
@@ -269,6 +272,14 @@ class MatrixViewSet(ConditionalReadMixin, viewsets.ViewSet):
         data = {
             "frameworks": frameworks,
             "criteria": list(matrix.criteria),
-            "cells": [{**vars(cell), "contested": cell.contested, "thin": cell.thin} for cell in cells],
+            "cells": [
+                {
+                    **vars(cell),
+                    "contested": cell.contested,
+                    "thin": cell.thin,
+                    "only_own_word": cell.only_own_word,
+                }
+                for cell in cells
+            ],
         }
         return Response(MatrixSerializer(data).data)

@@ -89,7 +89,9 @@ def as_csv(rows: list[Row], frameworks: list[str], names: dict[str, str]) -> str
         line = [row.name]
         for cell in (view.cell for view in row.cells):
             flags = [
-                flag for flag in ("contested", "thin", "stale", "undated", "empty") if getattr(cell, flag)
+                flag
+                for flag in ("contested", "thin", "only_own_word", "stale", "undated", "empty")
+                if getattr(cell, flag)
             ]
             rating = "" if cell.mean_rating is None else f"{cell.mean_rating:.2f}"
             # The claims behind the cell (the counted ones first), as /claims/<id>/ and the API name them.

@@ -48,3 +48,12 @@ def test_every_framework_the_site_lists_has_claims_from_its_own_documents(seeded
         claims = Claim.objects.published().filter(framework=framework)
         assert claims.count() >= 3, framework.slug
         assert claims.filter(source__speaks_for=framework).exists(), framework.slug
+
+
+def test_cells_whose_only_witness_is_the_frameworks_own_documentation_say_so(client, api, seeded):
+    cells = api.get("/api/matrix/?frameworks=fastapi,django").json()["cells"]
+    fastapi = [cell for cell in cells if cell["framework"] == "fastapi" and not cell["empty"]]
+    assert fastapi and all(cell["only_own_word"] for cell in fastapi)
+    assert not all(cell["only_own_word"] for cell in cells if cell["framework"] == "django")
+    csv_rows = client.get("/compare/?frameworks=fastapi,django&format=csv").content.decode().splitlines()
+    assert any("only_own_word" in row for row in csv_rows[1:])

@@ -288,3 +288,35 @@ def test_a_failed_seed_leaves_an_existing_database_as_it_was(broken_data):
     with pytest.raises(CommandError, match="zz-new"):
         seed(data_dir=broken_data)
     assert everything() == before
+
+
+# The library holds a single document on these cells: a second source would have to come from outside it.
+ONE_DOCUMENT_IN_THE_LIBRARY = {
+    ("flask", "admin-interface"): "Flask-Admin's README is the only document on an admin for Flask",
+}
+
+
+def test_every_flask_and_django_capability_cell_has_two_sources_where_the_library_has_them():
+    seed()
+    sources = defaultdict(set)
+    for framework, criterion, source in Claim.objects.published().values_list(
+        "framework__slug", "criterion__slug", "source__slug"
+    ):
+        sources[framework, criterion].add(source)
+    # Use-case criteria carry each article's own "use X if ..." rule: one article, one rule.
+    capabilities = Criterion.objects.exclude(default_weight=0).values_list("slug", flat=True)
+    thin = {
+        (framework, criterion)
+        for framework in ("flask", "django")
+        for criterion in capabilities
+        if len(sources[framework, criterion]) < 2
+    }
+    assert thin == set(ONE_DOCUMENT_IN_THE_LIBRARY)
+
+
+def test_every_criterion_is_one_a_visitors_answer_can_make_matter():
+    from recommender.models import ChoiceWeight
+
+    seed()
+    raised = set(ChoiceWeight.objects.filter(delta__gt=0).values_list("criterion__slug", flat=True))
+    assert set(Criterion.objects.values_list("slug", flat=True)) - raised == set()

@@ -52,9 +52,12 @@ def test_questionnaire_is_one_form_of_fieldsets_named_by_slug(client):
         "control",
         "team",
         "security",
+        "realtime",
+        "maintenance",
+        "forms",
     ]:
         assert f'name="{slug}"' in page
-    assert page.count("<fieldset") == 10 and page.count("<legend>") == 10
+    assert page.count("<fieldset") == 13 and page.count("<legend>") == 13
     assert 'value="content-site"' in page and 'value="understand-internals"' in page
 
 
