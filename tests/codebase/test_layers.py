@@ -32,15 +32,26 @@ def test_the_contracts_hold_on_the_code():
     assert result.returncode == 0, result.stdout + result.stderr
 
 
-def test_an_upward_import_breaks_the_build(tmp_path):
+def lint_imports_with(tmp_path: Path, module: str, line: str) -> subprocess.CompletedProcess:
+    """lint-imports over a copy of the code in which `module` (a path) ends with `line`."""
     for package in PACKAGES:
         shutil.copytree(ROOT / package, tmp_path / package, ignore=shutil.ignore_patterns("__pycache__"))
     shutil.copy(ROOT / "pyproject.toml", tmp_path)
-    with (tmp_path / "infrastructure" / "health.py").open("a") as health:
-        health.write("\nimport frameworks.models  # noqa\n")
-    result = run_lint_imports(tmp_path)
+    with (tmp_path / module).open("a") as source:
+        source.write(f"\n{line}  # noqa\n")
+    return run_lint_imports(tmp_path)
+
+
+def test_an_upward_import_breaks_the_build(tmp_path):
+    result = lint_imports_with(tmp_path, "infrastructure/health.py", "import frameworks.models")
     assert result.returncode == 1
     assert "infrastructure.health -> frameworks.models" in result.stdout
+
+
+def test_the_snippet_runner_importing_django_breaks_the_build(tmp_path):
+    result = lint_imports_with(tmp_path, "snippets/runner.py", "import django.conf")
+    assert result.returncode == 1
+    assert "The snippet runner stands alone: no Django, no app BROKEN" in result.stdout
 
 
 def test_no_module_imports_itself_round_a_circle():
