@@ -20,6 +20,7 @@ from frameworks.querysets import ReviewedQuerySet
 from frameworks.quote_location import fold_whitespace, locate, not_found_message
 from frameworks.versions import SCOPE_HELP, describe_scope, in_scope, validate_scope
 
+from .error_lines import error_summary as summarise_error
 from .validators import validate_command, validate_files, validate_requirements
 
 
@@ -278,9 +279,6 @@ class VerificationRun(models.Model):
 
     @property
     def error_summary(self) -> str:
-        """The line that says what went wrong: the error's last non-blank line, shortened."""
-        lines = [line.strip() for line in self.error_tail.splitlines() if line.strip()]
-        if not lines:
-            return ""
-        last = lines[-1]
-        return last if len(last) <= 160 else last[:159] + "…"
+        """The line that says what went wrong, shortened: see snippets/error_lines.py."""
+        line = summarise_error(self.error_tail)
+        return line if len(line) <= 160 else line[:159] + "…"

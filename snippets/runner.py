@@ -27,6 +27,8 @@ import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .error_lines import error_summary  # noqa: F401 (part of the runner's interface)
+
 # Time limits (seconds) of the steps inside a run; the whole run has the caller's limit on top.
 VENV_TIMEOUT = 120.0
 STARTUP_TIMEOUT = 30.0  # from starting a server to its port accepting connections
@@ -40,7 +42,6 @@ PIP_VARIABLES = re.compile(
     r"|XDG_(?:CACHE|CONFIG)_HOME"
 )
 # An exception as a traceback ends with it, or pip's own error line.
-EXCEPTION_LINE = re.compile(r"(?:[\w.]+\.)?[A-Z]\w*(?:Error|Exception|Exit): |ERROR: ")
 # A venv is complete once this file holds its installed distributions; one without it is rebuilt.
 INSTALLED_FILE = "installed.json"
 
@@ -213,20 +214,6 @@ def snippet_environment(environment: Environment, workdir: Path) -> dict[str, st
         "HOME": str(workdir),
         "LANG": "C.UTF-8",
     }
-
-
-def error_summary(error_tail: str) -> str:
-    """The line of an error tail to show beside a snippet: the exception that ended the last
-    traceback in it ("ImportError: cannot import name 'escape' from 'flask'"), else the last line
-    naming an exception (or pip's last ERROR line), else the runner's own first line. A path in
-    parentheses at its end is left out."""
-    lines = error_tail.splitlines()
-    starts = [i for i, line in enumerate(lines) if line.startswith("Traceback (most recent call last)")]
-    after = lines[starts[-1] + 1 :] if starts else []
-    ended = [line for line in after if line and not line[0].isspace()]
-    named = [line for line in lines if EXCEPTION_LINE.match(line)]
-    line = ended[0] if ended else named[-1] if named else lines[0] if lines else ""
-    return re.sub(r" \(/[^()]*\)$", "", line.strip())
 
 
 def _check_exit(process: subprocess.Popen, check: Check, deadline: float, output) -> tuple[str, str]:

@@ -1,3 +1,4 @@
+import dataclasses
 import functools
 import os
 from pathlib import Path
@@ -115,8 +116,8 @@ class Command(BaseCommand):
         try:
             environment = environment_for(requirement, tuple(snippet.requirements), cache_dir, timeout)
             if isinstance(environment, RunResult):  # it could not be installed
-                return environment
-            return run(spec_of(snippet), environment, timeout)
+                return without_local_paths(environment, cache_dir)
+            return without_local_paths(run(spec_of(snippet), environment, timeout), cache_dir)
         except Exception as error:  # recorded like any failure; the other snippets still run
             return RunResult(
                 ok=False,
@@ -125,6 +126,14 @@ class Command(BaseCommand):
                 error_tail=f"The runner itself failed: {type(error).__name__}: {error}",
                 duration_seconds=0.0,
             )
+
+
+def without_local_paths(result: RunResult, cache_dir: Path) -> RunResult:
+    """The result with this machine's virtualenv folder left out of its error: visitors read it."""
+    tail = result.error_tail
+    for folder in {str(cache_dir), str(cache_dir.resolve())}:
+        tail = tail.replace(folder, "<virtualenv>")
+    return dataclasses.replace(result, error_tail=tail)
 
 
 def spec_of(snippet: Snippet) -> SnippetSpec:
