@@ -3,8 +3,8 @@
 A snippet is evidence like a claim: cited (quoted or adapted from a source, or written by an
 editor and labelled so), scoped to the framework versions it is for, and published through the
 same review workflow. What `manage.py verify_snippets` found when it ran one is a VerificationRun:
-at the framework's current version and, when the snippet's scope leaves that out, at the newest
-release inside the scope.
+at the framework's current version and, when that is another version, at the newest release inside
+the snippet's scope.
 """
 
 from django.core.exceptions import ValidationError
@@ -234,8 +234,12 @@ class Snippet(Reviewed):
 
     @property
     def scope_run(self) -> "VerificationRun | None":
-        """The run at the newest release inside its scope; only while the scope leaves out the current one."""
-        return None if self.in_scope else self._run(VerificationRun.Target.SCOPE)
+        """The run at the newest release inside its scope, when that is not the current version; not
+        shown once an edit of the scope leaves the version it ran on out (until the next check)."""
+        run = self._run(VerificationRun.Target.SCOPE)
+        if run is None or run.framework_version == self.framework.current_version:
+            return None
+        return run if in_scope(self.applies_to, run.framework_version) else None
 
 
 class VerificationRun(models.Model):

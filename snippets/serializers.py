@@ -87,7 +87,7 @@ class SnippetSerializer(ReviewedSerializer):
         source="scope_run",
         read_only=True,
         allow_null=True,
-        help_text="When its scope leaves out the current version: the run at the newest release inside it.",
+        help_text="The run at the newest release inside its scope, when that is not the current version.",
     )
     version = serializers.IntegerField(
         required=False, min_value=1, help_text="Required when changing a snippet: the version you read."

@@ -6,6 +6,7 @@ import-linter contract keeps it so). This module plans and records; it runs noth
 
 import datetime
 import json
+import platform
 import urllib.request
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -60,28 +61,39 @@ def newest_in_scope(releases: Iterable[str], scope: str) -> str | None:
 
 
 def plan(snippet: Snippet, releases_of) -> list[Target]:
-    """The runs a snippet needs: at its framework's current version, and, when its scope leaves that
-    version out, also at the newest release the scope holds. `releases_of(framework)` gives the
-    framework's released versions; it is asked only when the second run is needed."""
+    """The runs a snippet needs: at its framework's current version, and at the newest release inside
+    the snippet's scope when that is another version (the scope leaves the current version out, or
+    PyPI has released a newer one inside it). `releases_of(framework)` gives the framework's released
+    versions (none when PyPI cannot be read: then the current version only)."""
     current = snippet.framework.current_version
     targets = [Target(VerificationRun.Target.CURRENT, current)] if current else []
-    if snippet.applies_to.strip() and not snippet.in_scope:
-        newest = newest_in_scope(releases_of(snippet.framework), snippet.applies_to)
-        if newest is not None and newest != current:
-            targets.append(Target(VerificationRun.Target.SCOPE, newest))
+    newest = newest_in_scope(releases_of(snippet.framework), snippet.applies_to.strip())
+    if newest is not None and newest != current:
+        targets.append(Target(VerificationRun.Target.SCOPE, newest))
     return targets
 
 
 def pypi_releases(framework: Framework, timeout: float) -> list[str]:
-    """The framework's versions on PyPI that have files and are not yanked (PyPI's JSON API)."""
+    """The framework's versions on PyPI that this Python can install (PyPI's JSON API): with a file
+    that is not yanked and whose Requires-Python admits the interpreter the virtualenvs are made
+    from (Django 6 needs Python 3.12, so a 3.11 site checks its snippets on 5.2)."""
     url = PYPI_JSON.format(name=pypi_name(framework))
     with urllib.request.urlopen(url, timeout=timeout) as response:
         document = json.load(response)
     return [
         version
         for version, files in document.get("releases", {}).items()
-        if files and not all(file.get("yanked") for file in files)
+        if any(not file.get("yanked") and _admits_this_python(file.get("requires_python")) for file in files)
     ]
+
+
+def _admits_this_python(requires_python: str | None) -> bool:
+    if not requires_python:
+        return True
+    try:
+        return SpecifierSet(requires_python).contains(platform.python_version())
+    except InvalidSpecifier:  # an old release's malformed metadata: pip would not refuse it either
+        return True
 
 
 class RunResult(Protocol):
@@ -115,7 +127,7 @@ def record(
 
 
 def forget_unneeded(snippet: Snippet, targets: list[Target]) -> None:
-    """Drop a run at a target the snippet no longer needs (its scope now holds the current version)."""
+    """Drop a run at a target the snippet no longer needs (the newest release in its scope is now current)."""
     snippet.runs.exclude(target__in=[target.kind for target in targets]).delete()
 
 

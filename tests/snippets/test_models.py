@@ -133,7 +133,7 @@ def test_the_version_scope_and_what_it_was_written_for():
     assert SnippetFactory(framework=framework).in_scope
 
 
-def test_runs_are_found_by_target_and_the_scope_run_only_while_out_of_scope():
+def test_runs_are_found_by_target_and_the_scope_run_only_while_inside_the_scope():
     snippet = SnippetFactory(framework=FrameworkFactory(current_version="3.1.3"), applies_to="<3.0")
     current = VerificationRunFactory(
         snippet=snippet, ok=False, outcome="failed", error_tail="E\nImportError: x"
@@ -142,8 +142,10 @@ def test_runs_are_found_by_target_and_the_scope_run_only_while_out_of_scope():
     snippet = Snippet.objects.for_pages().get(pk=snippet.pk)
     assert (snippet.current_run, snippet.scope_run) == (current, scoped)
     assert current.error_summary == "ImportError: x"
-    snippet.applies_to = ""
+    snippet.applies_to = ">=3.0"  # edited since the run: 2.3.3 is no longer what it is written for
     assert snippet.scope_run is None
+    snippet.applies_to = ""  # every version: 2.3.3 is inside, though no longer the newest one
+    assert snippet.scope_run == scoped
 
 
 # The review workflow, as claims have it.

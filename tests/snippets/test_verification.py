@@ -80,15 +80,27 @@ def test_describe_prints_one_line_per_run():
 # Which versions a snippet runs at.
 
 
-def no_releases(framework):
-    raise AssertionError("PyPI is asked only when the scope leaves out the current version")
+def releases_up_to_current(framework):
+    return ["2.3.3", "3.0.0", "3.1.3"]
 
 
-def test_a_snippet_in_scope_runs_at_the_current_version_only():
+def test_a_snippet_in_scope_runs_at_the_current_version_only_while_that_is_the_newest():
     for scope in ("", ">=3.0", "==3.1.*"):
-        assert plan(SnippetFactory(framework=flask(), applies_to=scope), no_releases) == [
+        assert plan(SnippetFactory(framework=flask(), applies_to=scope), releases_up_to_current) == [
             Target("current", "3.1.3")
         ]
+
+
+def test_a_newer_release_inside_the_scope_is_run_too():
+    releases = ["3.1.3", "3.2.0", "4.0.0"]
+    snippet = SnippetFactory(framework=flask(), applies_to="<4")
+    assert plan(snippet, lambda framework: releases) == [Target("current", "3.1.3"), Target("scope", "3.2.0")]
+
+
+def test_without_pypi_a_snippet_runs_at_the_current_version_only():
+    assert plan(SnippetFactory(framework=flask(), applies_to="<3.0"), lambda framework: []) == [
+        Target("current", "3.1.3")
+    ]
 
 
 def test_a_snippet_out_of_scope_also_runs_at_the_newest_release_inside_it():
@@ -104,7 +116,7 @@ def test_newest_in_scope_skips_pre_releases_and_finds_none_outside():
 
 
 def test_a_framework_without_a_version_is_not_run():
-    assert plan(SnippetFactory(framework=FrameworkFactory(current_version="")), no_releases) == []
+    assert plan(SnippetFactory(framework=FrameworkFactory(current_version="")), lambda framework: []) == []
 
 
 def test_runs_no_longer_needed_are_forgotten():
