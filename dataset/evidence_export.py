@@ -24,16 +24,30 @@ from simple_history.utils import get_history_model_for_model
 from criteria.models import Criterion
 from frameworks.models import Claim, Framework, Source, SourceText
 from recommender.models import Choice, ChoiceWeight, Question
+from snippets.models import Snippet, Task, VerificationRun
 
 FORMAT = "compare-site-evidence"
-# 2: claims carry retired_reason. 3: claims carry where their quote is in their source's text, and
-# the texts come along. A file of an older version lacks them, so it is refused by its version.
+# 2: claims carry retired_reason. 3: claims carry where their quote is in their source's text; the
+# texts come along, and so do the code snippets with their tasks and runs. A file of an older
+# version lacks them, so it is refused by its version.
 FORMAT_VERSION = 3
 
 # In the order rows can be inserted: what a row refers to comes before it. Problem reports
 # (visitors' addresses) and verdicts (computed, and kept under their dataset version) are not
 # evidence and stay where they are.
-EVIDENCE_MODELS = [Criterion, Framework, Source, SourceText, Claim, Question, Choice, ChoiceWeight]
+EVIDENCE_MODELS = [
+    Criterion,
+    Framework,
+    Source,
+    SourceText,
+    Claim,
+    Question,
+    Choice,
+    ChoiceWeight,
+    Task,
+    Snippet,
+    VerificationRun,
+]
 
 
 class ExportError(Exception):
