@@ -136,6 +136,9 @@ def test_while_postgresql_restarts_pages_answer_503_and_recover_by_themselves(si
                 assert "readiness: database unreachable" in site.log()
                 # Pages that need no database are still served.
                 assert site.get("/").status == 200 and site.get("/healthz").status == 200
+            # The outage lasts until the traffic has met it too: on a loaded machine one slow answer
+            # can hold the traffic's thread through all the checks above.
+            wait_until(lambda: traffic.statuses[503] > 0, 30, "the traffic meets the outage")
         recovered_in = wait_until(
             lambda: all(site.get(path).status == 200 for path in ("/questionnaire/", CLAIMS, "/readyz") * 2),
             10,
